@@ -1,0 +1,53 @@
+// Layer rules: the pure core, the protocol, the CLI and the webview never import `vscode`;
+// the webview never imports Node built-ins. Adapters live in src/vscode/ and src/extension.ts.
+import tseslint from 'typescript-eslint';
+
+const noVscode = {
+  name: 'vscode',
+  message: 'Keep `vscode` in the adapters (src/vscode/, src/extension.ts): this layer is pure.',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'dist-test/**', 'dist-vsix/**', 'node_modules/**', '.cache/**', 'test-output/**', 'bench/out/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+      'no-new-func': 'error',
+    },
+  },
+  {
+    files: [
+      'src/runbooks/**/*.ts',
+      'src/incidents/**/*.ts',
+      'src/postmortem/**/*.ts',
+      'src/git/**/*.ts',
+      'src/protocol/**/*.ts',
+      'src/cli/**/*.ts',
+    ],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
+  },
+  {
+    files: ['src/webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode],
+          patterns: [{ group: ['node:*', 'fs', 'path', 'child_process', 'os'], message: 'Webview code runs in a browser.' }],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Render user text with textContent, never as HTML.' },
+        { property: 'outerHTML', message: 'Render user text with textContent, never as HTML.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
+  },
+);

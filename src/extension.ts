@@ -1,0 +1,28 @@
+// The composition root: builds each feature, in dependency order, registers everything on the
+// extension context, and returns the public API (plain data only; documented in the README).
+import * as vscode from 'vscode';
+import { registerCommands } from './vscode/commandRegistry';
+import { registerIncidentFeatures } from './vscode/incidents/register';
+import { registerPostmortemFeatures } from './vscode/postmortem/register';
+import { registerRunFeatures } from './vscode/run/register';
+import { registerRunbookFeatures } from './vscode/runbooks/register';
+import { createApi, type OnCallApi } from './vscode/api';
+
+export function activate(context: vscode.ExtensionContext): OnCallApi {
+  const log = vscode.window.createOutputChannel('On-Call Runbooks', { log: true });
+  context.subscriptions.push(log);
+  const base = { context, log };
+
+  const runbooks = registerRunbookFeatures(base);
+  const incidents = registerIncidentFeatures(base);
+  registerRunFeatures(base, runbooks, incidents);
+  registerPostmortemFeatures(base, incidents);
+  registerCommands(base, [{ id: 'oncall.showLog', run: () => log.show() }]);
+
+  log.info(`activated (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
+  return createApi(runbooks, incidents);
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,53 @@
+// The extension API returned by activate(): plain data only, so other extensions and tests can
+// rely on it without holding live objects.
+import type { Runbook } from '../runbooks/model';
+import type { IncidentFeatures } from './incidents/register';
+import type { RunbookService } from './services';
+
+export interface RunbookSummary {
+  path: string;
+  area: string;
+  title: string;
+  alerts: string[];
+  owner?: string;
+  severity?: string;
+  codeBlocks: number;
+  problems: number;
+}
+
+export interface OnCallApi {
+  runbooks: {
+    all(): RunbookSummary[];
+    byAlert(name: string): RunbookSummary[];
+  };
+  incidents: IncidentFeatures['api'];
+}
+
+export function summarize(runbook: Runbook): RunbookSummary {
+  return {
+    path: runbook.path,
+    area: runbook.area,
+    title: runbook.title,
+    alerts: [...new Set(runbook.alerts.map((a) => a.name))],
+    owner: runbook.metadata.owner,
+    severity: runbook.metadata.severity,
+    codeBlocks: runbook.codeBlocks.length,
+    problems: runbook.problems.length,
+  };
+}
+
+export function createApi(runbooks: RunbookService, incidents: IncidentFeatures): OnCallApi {
+  const real = () => runbooks.all().filter((r) => !r.isReadme);
+  return {
+    runbooks: {
+      all: () => real().map(summarize),
+      byAlert: (name: string) => {
+        const wanted = name.trim().toLowerCase();
+        return real()
+          .filter((r) => r.alerts.some((a) => a.name.toLowerCase() === wanted))
+          .map(summarize);
+      },
+    },
+    incidents: incidents.api,
+  };
+}
