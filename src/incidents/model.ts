@@ -1,0 +1,79 @@
+// The incident model: an incident is what its journal of events says it is. Events are never
+// edited or deleted; `foldIncident` (in state.ts) derives the current state from them.
+import type { Severity } from '../runbooks/model';
+
+export type { Severity };
+export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+export const STATUSES: readonly IncidentStatus[] = ['investigating', 'identified', 'monitoring', 'resolved'];
+
+export type Role = 'commander' | 'techLead' | 'commsLead' | 'scribe';
+export const ROLES: readonly Role[] = ['commander', 'techLead', 'commsLead', 'scribe'];
+
+export type Milestone = 'impactStarted' | 'detected' | 'acknowledged' | 'mitigated' | 'resolved';
+export const MILESTONES: readonly Milestone[] = ['impactStarted', 'detected', 'acknowledged', 'mitigated', 'resolved'];
+
+export type Audience = 'internal' | 'external';
+
+/** Fields every event carries. `time` is ISO 8601 UTC; `author` is a person's name. */
+export interface EventBase {
+  /** Unique id (sortable: time prefix + random part). */
+  id: string;
+  incidentId: string;
+  time: string;
+  author: string;
+}
+
+export type TimelineEvent =
+  | (EventBase & { type: 'declared'; title: string; severity: Severity; summary: string; services: string[]; commander?: string })
+  | (EventBase & { type: 'note'; text: string })
+  | (EventBase & { type: 'statusChanged'; from: IncidentStatus; to: IncidentStatus; summary?: string })
+  | (EventBase & { type: 'severityChanged'; from: Severity; to: Severity; reason?: string })
+  | (EventBase & { type: 'roleAssigned'; role: Role; person: string; previous?: string })
+  | (EventBase & { type: 'milestone'; milestone: Milestone; at: string; reason?: string })
+  | (EventBase & {
+      type: 'commandRun';
+      runbookPath: string;
+      runbookTitle: string;
+      blockIndex: number;
+      command: string;
+      exitCode: number | null;
+      durationMs: number;
+      outputTail?: string;
+      unknownReason?: string;
+    })
+  | (EventBase & { type: 'statusUpdate'; audience: Audience; text: string; state: 'drafted' | 'posted' })
+  | (EventBase & { type: 'reminderSnoozed'; minutes: number; reason: string })
+  | (EventBase & { type: 'summaryChanged'; summary: string; services?: string[] })
+  | (EventBase & { type: 'pinned'; target: string; pinned: boolean })
+  | (EventBase & { type: 'correction'; target: string; text: string })
+  | (EventBase & { type: 'unknown'; originalType: string; raw: Record<string, unknown> });
+
+export type EventType = TimelineEvent['type'];
+
+/** The incident as derived from its events. */
+export interface Incident {
+  id: string;
+  title: string;
+  severity: Severity;
+  status: IncidentStatus;
+  summary: string;
+  services: string[];
+  roles: Partial<Record<Role, string>>;
+  milestones: Partial<Record<Milestone, string>>;
+  declaredAt: string;
+  resolvedAt?: string;
+  /** Ids of pinned events (key for the post-mortem). */
+  pinned: string[];
+  /** `TODO:` notes, as follow-ups for the post-mortem's action items. */
+  followUps: { eventId: string; text: string }[];
+}
+
+/** What the public API returns for an incident. */
+export interface IncidentSummary {
+  id: string;
+  title: string;
+  severity: Severity;
+  status: IncidentStatus;
+  declaredAt: string;
+  resolvedAt?: string;
+}
