@@ -47,6 +47,7 @@ if (withTests) {
     .filter((f) => f.endsWith('.ts'))
     .map((f) => join(dir, f));
   builds.push({ ...node, entryPoints, outdir: 'dist-test/integration', external: ['vscode', 'mocha'] });
+  builds.push({ ...node, entryPoints: { index: 'test/vsix/index.ts' }, outdir: 'dist-test/vsix' });
 }
 
 if (watch) {

@@ -15,12 +15,12 @@ export function activate(context: vscode.ExtensionContext): OnCallApi {
 
   const runbooks = registerRunbookFeatures(base);
   const incidents = registerIncidentFeatures(base);
-  registerRunFeatures(base, runbooks, incidents);
+  const run = registerRunFeatures(base, runbooks, incidents);
   registerPostmortemFeatures(base, incidents);
   registerCommands(base, [{ id: 'oncall.showLog', run: () => log.show() }]);
 
   log.info(`activated (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
-  return createApi(runbooks, incidents);
+  return createApi(runbooks, incidents, run);
 }
 
 export function deactivate(): void {

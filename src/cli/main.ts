@@ -1,3 +1,272 @@
-// oncall-runbooks: index and lint a runbook repository outside the editor (e.g. in CI).
-process.stderr.write('oncall-runbooks: not built yet\n');
-process.exitCode = 2;
+// oncall-runbooks: index and lint a runbook repository outside the editor (e.g. in CI), with the
+// same core, parser workers and persistent cache as the extension. Bad input is reported in a
+// sentence and an exit code, never a stack trace.
+import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FileModelCache, MemoryModelCache, type ModelCache } from '../runbooks/cache';
+import { RunbookIndex } from '../runbooks/index';
+import { DEFAULT_LINT_CONFIG, LINT_RULES, lintRunbook, type LintConfig, type RuleLevel } from '../runbooks/lint';
+import type { Problem, Runbook } from '../runbooks/model';
+import { InlineParser, ParsePool, type RunbookParser } from '../runbooks/parsePool';
+import { nodeSource } from '../runbooks/source';
+
+const USAGE = `Usage:
+  oncall-runbooks index <dir> [--json] [--no-cache] [--cache-dir <dir>] [--exclude <glob>]…
+  oncall-runbooks lint <dir> [--json] [--stale-days <n>] [--required-sections <a,b>]
+                             [--rule <id>=<error|warning|info|off>]… [--today <YYYY-MM-DD>]
+                             [--no-cache] [--cache-dir <dir>] [--exclude <glob>]…
+
+index   lists every runbook under <dir> with its title, alerts and code blocks.
+lint    checks staleness and completeness; exits with 1 when a rule at error level fails.
+
+Options:
+  --json                 print JSON instead of text
+  --no-cache             parse every file afresh (the cache is neither read nor written)
+  --cache-dir <dir>      where parsed models are cached (default: ${defaultCacheDir()})
+  --exclude <glob>       leave out matching files or folders (node_modules and .git always are)
+  --workers <n>          parser worker threads (0: parse on the main thread)
+  --stale-days <n>       a runbook reviewed longer ago than this is stale (default 90)
+  --required-sections    comma-separated headings every runbook needs (default diagnosis,mitigation)
+  --rule <id>=<level>    change a rule's severity, e.g. --rule missing-owner=error
+  --today <YYYY-MM-DD>   the date staleness is measured against (default: today, UTC)
+
+Rules: ${LINT_RULES.map((r) => r.id).join(', ')}`;
+
+/** An error in how the CLI was called or what it was pointed at: printed as is, exit code 2. */
+class UsageError extends Error {}
+
+interface Options {
+  command: 'index' | 'lint';
+  dir: string;
+  json: boolean;
+  cache: boolean;
+  cacheDir: string;
+  exclude: string[];
+  workers: number | undefined;
+  lint: LintConfig;
+  today: string;
+}
+
+function defaultCacheDir(): string {
+  if (process.env.XDG_CACHE_HOME) return join(process.env.XDG_CACHE_HOME, 'oncall-runbooks');
+  if (process.platform === 'win32' && process.env.LOCALAPPDATA) return join(process.env.LOCALAPPDATA, 'oncall-runbooks', 'cache');
+  return join(homedir(), '.cache', 'oncall-runbooks');
+}
+
+function parseArgs(argv: readonly string[]): Options | 'help' | 'version' {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return 'help';
+  if (argv.includes('--version')) return 'version';
+  const [command, ...rest] = argv;
+  if (command !== 'index' && command !== 'lint') throw new UsageError(`unknown command "${command}" (expected index or lint)`);
+  const options: Options = {
+    command,
+    dir: '',
+    json: false,
+    cache: true,
+    cacheDir: defaultCacheDir(),
+    exclude: [],
+    workers: undefined,
+    lint: { ...DEFAULT_LINT_CONFIG, rules: {} },
+    today: new Date().toISOString().slice(0, 10),
+  };
+  const rules: Record<string, RuleLevel> = {};
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] as string;
+    const value = (): string => {
+      const v = rest[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    switch (arg) {
+      case '--json':
+        options.json = true;
+        break;
+      case '--no-cache':
+        options.cache = false;
+        break;
+      case '--cache-dir':
+        options.cacheDir = resolve(value());
+        break;
+      case '--exclude':
+        options.exclude.push(value());
+        break;
+      case '--workers': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0 || n > 16) throw new UsageError('--workers must be a whole number from 0 to 16');
+        options.workers = n;
+        break;
+      }
+      case '--stale-days': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1) throw new UsageError('--stale-days must be a whole number of days, 1 or more');
+        options.lint.staleAfterDays = n;
+        break;
+      }
+      case '--required-sections':
+        options.lint.requiredSections = value().split(',').map((s) => s.trim()).filter(Boolean);
+        break;
+      case '--rule': {
+        const m = /^([a-z-]+)=(error|warning|info|off)$/.exec(value());
+        if (!m) throw new UsageError('--rule takes <id>=<error|warning|info|off>, e.g. missing-owner=error');
+        if (!LINT_RULES.some((r) => r.id === m[1])) throw new UsageError(`unknown rule "${m[1]}" (rules: ${LINT_RULES.map((r) => r.id).join(', ')})`);
+        rules[m[1] as string] = m[2] as RuleLevel;
+        break;
+      }
+      case '--today': {
+        const v = value();
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new UsageError('--today takes a date written YYYY-MM-DD');
+        options.today = v;
+        break;
+      }
+      default:
+        if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+        if (options.dir) throw new UsageError(`one directory only (got "${options.dir}" and "${arg}")`);
+        options.dir = arg;
+    }
+  }
+  if (!options.dir) throw new UsageError(`${command} needs a directory`);
+  options.lint.rules = rules;
+  return options;
+}
+
+function makeParser(workers: number | undefined): RunbookParser {
+  const workerPath = join(__dirname, 'parseWorker.js');
+  // Run from source (tests) there is no bundled worker: parse on this thread.
+  if (workers === 0 || !existsSync(workerPath)) return new InlineParser();
+  return new ParsePool({ workerPath, size: workers ?? 1 });
+}
+
+async function openCache(options: Options, root: string): Promise<ModelCache> {
+  if (!options.cache) return new MemoryModelCache();
+  return FileModelCache.open(options.cacheDir, [root]);
+}
+
+async function run(argv: readonly string[]): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (parsed === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (parsed === 'version') {
+    process.stdout.write('oncall-runbooks 0.1.0\n');
+    return 0;
+  }
+  const root = resolve(parsed.dir);
+  let stat;
+  try {
+    stat = statSync(root);
+  } catch {
+    throw new UsageError(`no such directory: ${parsed.dir}`);
+  }
+  if (!stat.isDirectory()) throw new UsageError(`not a directory: ${parsed.dir}`);
+
+  const cache = await openCache(parsed, root);
+  const parser = makeParser(parsed.workers);
+  const index = new RunbookIndex({ source: nodeSource, parser, cache, roots: [root], exclude: parsed.exclude });
+  try {
+    await index.build();
+  } finally {
+    parser.dispose();
+  }
+  try {
+    await cache.save();
+  } catch (err) {
+    process.stderr.write(`oncall-runbooks: warning: could not write the cache in ${parsed.cacheDir}: ${(err as Error).message}\n`);
+  }
+
+  const all = index.all();
+  for (const r of all) {
+    const unreadable = r.problems.find((p) => p.ruleId === 'parse-failed' && /could not be read/.test(p.message));
+    if (unreadable) process.stderr.write(`oncall-runbooks: warning: ${r.relPath}: ${unreadable.message}\n`);
+  }
+  return parsed.command === 'index' ? printIndex(all, parsed) : printLint(all, index, parsed);
+}
+
+const cliProblem = (p: Problem) => ({
+  ruleId: p.ruleId,
+  severity: p.severity,
+  message: p.message,
+  line: p.line + 1,
+  ...(p.endLine !== undefined ? { endLine: p.endLine + 1 } : {}),
+});
+
+function printIndex(all: readonly Runbook[], options: Options): number {
+  const runbooks = all.filter((r) => !r.isReadme);
+  const codeBlocks = runbooks.reduce((n, r) => n + r.codeBlocks.length, 0);
+  if (options.json) {
+    const out = {
+      files: runbooks.length,
+      codeBlocks,
+      readmes: all.length - runbooks.length,
+      runbooks: runbooks.map((r) => ({
+        path: r.relPath,
+        area: r.area,
+        title: r.title,
+        alerts: [...new Set(r.alerts.map((a) => a.name))],
+        codeBlocks: r.codeBlocks.length,
+        problems: r.problems.map(cliProblem),
+        owner: r.metadata.owner ?? null,
+        severity: r.metadata.severity ?? null,
+        lastReviewed: r.metadata.lastReviewed ?? null,
+        tags: r.metadata.tags,
+        parseStatus: r.parseStatus,
+      })),
+    };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return 0;
+  }
+  const lines: string[] = [];
+  for (const r of runbooks) {
+    const alerts = [...new Set(r.alerts.map((a) => a.name))];
+    const status = r.parseStatus === 'failed' ? '  [could not be parsed]' : '';
+    lines.push(`${r.relPath}  ${r.title}${alerts.length ? `  (${alerts.join(', ')})` : ''}  ${r.codeBlocks.length} code blocks${status}`);
+  }
+  lines.push(`${runbooks.length} runbooks, ${codeBlocks} code blocks (${all.length - runbooks.length} READMEs not counted)`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+function printLint(all: readonly Runbook[], index: RunbookIndex, options: Options): number {
+  const found: Array<{ path: string } & ReturnType<typeof cliProblem>> = [];
+  for (const r of all) {
+    const lint = lintRunbook(r, { today: options.today, runbookAt: (p) => index.get(p), fileExists: (p) => existsSync(p) }, options.lint);
+    for (const p of [...r.problems, ...lint]) {
+      const level = options.lint.rules[p.ruleId];
+      if (level === 'off') continue;
+      found.push({ path: r.relPath, ...cliProblem(level ? { ...p, severity: level } : p) });
+    }
+  }
+  found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+  const count = (s: string) => found.filter((p) => p.severity === s).length;
+  const errors = count('error');
+  if (options.json) {
+    const out = { files: all.filter((r) => !r.isReadme).length, errors, warnings: count('warning'), infos: count('info'), problems: found };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else {
+    const lines = found.map((p) => `${p.path}:${p.line}: ${p.severity} [${p.ruleId}] ${p.message}`);
+    lines.push(`${found.length === 0 ? 'No problems' : `${errors} errors, ${count('warning')} warnings, ${count('info')} infos`} in ${all.filter((r) => !r.isReadme).length} runbooks.`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return errors > 0 ? 1 : 0;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`oncall-runbooks: ${err.message}\n${argv.length > 0 ? 'Run with --help for usage.\n' : ''}`);
+      return 2;
+    }
+    process.stderr.write(`oncall-runbooks: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 3;
+  }
+}
+
+// Run when executed (dist/cli.js or `tsx src/cli/main.ts`), not when imported by tests.
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -13,6 +13,10 @@ export type Milestone = 'impactStarted' | 'detected' | 'acknowledged' | 'mitigat
 export const MILESTONES: readonly Milestone[] = ['impactStarted', 'detected', 'acknowledged', 'mitigated', 'resolved'];
 
 export type Audience = 'internal' | 'external';
+export const AUDIENCES: readonly Audience[] = ['internal', 'external'];
+
+/** Whether everything appended to an incident's journal is durable (`notSaved`: a write or flush failed). */
+export type SaveState = 'saved' | 'saving' | 'notSaved';
 
 /** Fields every event carries. `time` is ISO 8601 UTC; `author` is a person's name. */
 export interface EventBase {
@@ -66,6 +70,12 @@ export interface Incident {
   pinned: string[];
   /** `TODO:` notes, as follow-ups for the post-mortem's action items. */
   followUps: { eventId: string; text: string }[];
+  /** Latest correction text per corrected event id (the original event stays as written). */
+  corrections?: Record<string, string>;
+  /** How many events are of a type this version does not know (kept, shown as such). */
+  unknownEvents?: number;
+  /** Time of the newest event. */
+  lastEventAt?: string;
 }
 
 /** What the public API returns for an incident. */

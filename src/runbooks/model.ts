@@ -29,6 +29,8 @@ export interface Placeholder {
   offset: number;
   /** The quote context the placeholder sits in, in the runbook's own text. */
   quoted: 'single' | 'double' | null;
+  /** The runbook's prose (or a `placeholders:` front matter key) mentions this name. */
+  explained?: boolean;
 }
 
 /** A danger rule that matched a command. */
@@ -64,6 +66,8 @@ export interface CodeBlock {
   allowDashValues: boolean;
   /** Unlabeled (or `text`) content that looks like shell commands. */
   looksLikeShell: boolean;
+  /** Warning text (warning, caution, irreversible, ⚠ …) sits in the prose just above or below the block. */
+  warningNearby?: boolean;
 }
 
 export interface Section {
@@ -130,6 +134,10 @@ export interface Runbook {
   /** Hash of the file content (and parser version), for the cache. */
   contentHash: string;
   lineCount: number;
+  /** The front matter key that holds the review date, as spelled in the file (`last_reviewed`, `reviewed` …). */
+  reviewedKey?: string;
+  /** Quick pass only: fences counted by a line scan, until the full model replaces it. */
+  fenceCount?: number;
 }
 
 /** What a run of a code block produced. `command` is as sent, with secrets masked. */
@@ -148,4 +156,6 @@ export interface RunRecord {
   outputTail?: string;
   /** Why the exit code is unknown, when it is. */
   unknownReason?: string;
+  /** In a block of several commands: the one that failed or ended unknown (secrets masked); later ones did not run. */
+  failedCommand?: string;
 }

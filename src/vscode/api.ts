@@ -2,7 +2,8 @@
 // rely on it without holding live objects.
 import type { Runbook } from '../runbooks/model';
 import type { IncidentFeatures } from './incidents/register';
-import type { RunbookService } from './services';
+import type { RunFeatures, RunTesting } from './run/register';
+import type { RunbookService, RunbookTesting } from './services';
 
 export interface RunbookSummary {
   path: string;
@@ -21,6 +22,8 @@ export interface OnCallApi {
     byAlert(name: string): RunbookSummary[];
   };
   incidents: IncidentFeatures['api'];
+  /** Present only when the extension runs its own tests (ExtensionMode.Test). */
+  testing?: { run?: RunTesting; runbooks?: RunbookTesting };
 }
 
 export function summarize(runbook: Runbook): RunbookSummary {
@@ -36,7 +39,7 @@ export function summarize(runbook: Runbook): RunbookSummary {
   };
 }
 
-export function createApi(runbooks: RunbookService, incidents: IncidentFeatures): OnCallApi {
+export function createApi(runbooks: RunbookService, incidents: IncidentFeatures, run?: RunFeatures): OnCallApi {
   const real = () => runbooks.all().filter((r) => !r.isReadme);
   return {
     runbooks: {
@@ -49,5 +52,8 @@ export function createApi(runbooks: RunbookService, incidents: IncidentFeatures)
       },
     },
     incidents: incidents.api,
+    ...(run?.testing || runbooks.testing
+      ? { testing: { ...(run?.testing ? { run: run.testing } : {}), ...(runbooks.testing ? { runbooks: runbooks.testing } : {}) } }
+      : {}),
   };
 }

@@ -15,6 +15,18 @@ export interface RunbookService {
   /** The runbook at this file, parsed from the open document if it is dirty. */
   get(uri: vscode.Uri): Promise<Runbook | undefined>;
   readonly onDidChange: vscode.Event<void>;
+  /** Present only when the extension runs its own tests (ExtensionMode.Test). */
+  readonly testing?: RunbookTesting;
+}
+
+/** What the runbook integration tests read that the public API does not show: the tree. */
+export interface RunbookTesting {
+  /** The tree items under the item with this id (the top level when omitted). */
+  treeItems(parentId?: string): Promise<Array<{ id: string; label: string; description?: string; contextValue?: string; icon?: string; color?: string }>>;
+  /** Resolves once pending file events are indexed. */
+  whenCurrent(): Promise<void>;
+  /** Hands a URI to the extension's URI handler, as the editor does for `vscode://` links. */
+  handleUri(uri: vscode.Uri): Promise<void>;
 }
 
 /** The incident side as the run-commands feature sees it. */

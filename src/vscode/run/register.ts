@@ -1,11 +1,47 @@
-import { notBuiltYet, registerCommands } from '../commandRegistry';
+import * as vscode from 'vscode';
+import type { RunRecord } from '../../runbooks/model';
+import { registerCommands } from '../commandRegistry';
 import type { BaseServices, IncidentHook, RunbookService } from '../services';
+import { RunCodeLensProvider } from './codeLens';
+import { setConfirmationForTests, type Confirmation } from './confirm';
+import { RunController } from './controller';
+import { LastRuns } from './lastRuns';
+import { RunTerminals } from './terminals';
+
+const TRUST = 'running runbook commands needs a trusted workspace.';
+
+/** Only in ExtensionMode.Test: what integration tests need to drive a run without a person. */
+export interface RunTesting {
+  /** Replaces the danger confirmation modal; undefined restores it. */
+  setConfirmation(confirmation: Confirmation | undefined): void;
+  lastRun(runbookPath: string, blockIndex: number): RunRecord | undefined;
+}
+
+export interface RunFeatures {
+  lastRuns: LastRuns;
+  testing?: RunTesting;
+}
 
 /** Running and copying code blocks: CodeLens, terminal, exit codes. */
-export function registerRunFeatures(base: BaseServices, _runbooks: RunbookService, _incidents: IncidentHook): void {
+export function registerRunFeatures(base: BaseServices, runbooks: RunbookService, incidents: IncidentHook): RunFeatures {
+  const terminals = new RunTerminals();
+  const lastRuns = new LastRuns();
+  const lenses = new RunCodeLensProvider(runbooks, lastRuns);
+  base.context.subscriptions.push(
+    terminals,
+    lastRuns,
+    lenses,
+    vscode.languages.registerCodeLensProvider({ language: 'markdown', scheme: 'file' }, lenses),
+  );
+  const controller = new RunController(base, runbooks, incidents, terminals, lastRuns);
   registerCommands(base, [
-    { ...notBuiltYet('oncall.runCodeBlock', 'Running code blocks'), requiresTrust: 'running runbook commands needs a trusted workspace.' },
-    { ...notBuiltYet('oncall.runCodeBlockInNewTerminal', 'Running code blocks'), requiresTrust: 'running runbook commands needs a trusted workspace.' },
-    notBuiltYet('oncall.copyCodeBlock', 'Copying code blocks'),
+    { id: 'oncall.runCodeBlock', requiresTrust: TRUST, run: (arg, ctx) => controller.run(arg, ctx, false) },
+    { id: 'oncall.runCodeBlockInNewTerminal', requiresTrust: TRUST, run: (arg, ctx) => controller.run(arg, ctx, true) },
+    { id: 'oncall.copyCodeBlock', run: (arg, ctx) => controller.copy(arg, ctx) },
   ]);
+  const testing: RunTesting | undefined =
+    base.context.extensionMode === vscode.ExtensionMode.Test
+      ? { setConfirmation: setConfirmationForTests, lastRun: (path, index) => lastRuns.get(path, index) }
+      : undefined;
+  return { lastRuns, ...(testing ? { testing } : {}) };
 }

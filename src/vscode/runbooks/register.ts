@@ -1,24 +1,82 @@
+// Runbook index, tree view, search, alert lookup, diagnostics: wires the pure index
+// (src/runbooks) to the editor. activate() returns before any file is read; the index builds
+// right after, off the extension host's thread for the parsing.
 import * as vscode from 'vscode';
-import { notBuiltYet, registerCommands } from '../commandRegistry';
+import { registerCommands } from '../commandRegistry';
 import type { BaseServices, RunbookService } from '../services';
+import { RunbookCommands } from './commands';
+import { registerDiagnostics } from './diagnostics';
+import { RunbookIndexService } from './service';
+import { RunbookTreeProvider, type RunbookTreeNode } from './tree';
 
-/** Runbook index, tree view, search, alert lookup, diagnostics. */
 export function registerRunbookFeatures(base: BaseServices): RunbookService {
-  const changed = new vscode.EventEmitter<void>();
-  base.context.subscriptions.push(changed);
-  const tree = vscode.window.createTreeView('oncall.runbooks', {
-    treeDataProvider: { getTreeItem: (e: vscode.TreeItem) => e, getChildren: () => [] },
-  });
-  base.context.subscriptions.push(tree);
-  void vscode.commands.executeCommand('setContext', 'oncall.indexReady', true);
-  registerCommands(base, [
-    notBuiltYet('oncall.findRunbook', 'Runbook search'),
-    notBuiltYet('oncall.openRunbookForAlert', 'Alert lookup'),
-    { id: 'oncall.refreshIndex', run: () => 0 },
-    notBuiltYet('oncall.openCodeBlock', 'Opening a code block'),
-    notBuiltYet('oncall.filterRunbooks', 'Filtering runbooks'),
-    notBuiltYet('oncall.clearRunbookFilter', 'Filtering runbooks'),
-    notBuiltYet('oncall.markReviewed', 'Marking a runbook reviewed'),
-  ]);
-  return { all: () => [], get: async () => undefined, onDidChange: changed.event };
+  const { context } = base;
+  const service = new RunbookIndexService(base);
+  const tree = new RunbookTreeProvider(service);
+  const treeView = vscode.window.createTreeView<RunbookTreeNode>('oncall.runbooks', { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(service, tree, treeView, service.onDidChange(() => tree.refresh()));
+
+  void vscode.commands.executeCommand('setContext', 'oncall.indexReady', false);
+  void vscode.commands.executeCommand('setContext', 'oncall.runbookFilterActive', false);
+
+  const commands = new RunbookCommands({ service, tree, treeView: treeView as vscode.TreeView<unknown> });
+  registerCommands(base, commands.specs());
+  registerDiagnostics(context, service);
+
+  // vscode://oncall-runbooks.oncall-runbooks/alert?name=HighErrorRate — from alert annotations.
+  const uriHandler = {
+    handleUri: async (uri: vscode.Uri): Promise<void> => {
+      if (uri.path !== '/alert') {
+        void vscode.window.showWarningMessage(`On-Call Runbooks cannot open ${uri.path}: only /alert?name=… links are supported.`);
+        return;
+      }
+      const name = new URLSearchParams(uri.query).get('name') ?? '';
+      try {
+        await commands.openRunbookForAlert(name, true);
+      } catch (err) {
+        void vscode.window.showWarningMessage(err instanceof Error ? err.message : String(err));
+      }
+    },
+  };
+
+  // Files created, changed or deleted anywhere under a workspace folder (roots outside the
+  // workspace get their own watcher when the index starts).
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+  context.subscriptions.push(
+    watcher,
+    watcher.onDidCreate((uri) => service.fileEvent(uri)),
+    watcher.onDidChange((uri) => service.fileEvent(uri)),
+    watcher.onDidDelete((uri) => service.fileEvent(uri)),
+    vscode.window.registerUriHandler(uriHandler),
+  );
+
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    service.testing = {
+      treeItems: async (parentId) => {
+        const parent = parentId === undefined ? undefined : tree.nodeById(parentId);
+        if (parentId !== undefined && !parent) throw new Error(`no tree item ${parentId}`);
+        return tree.getChildren(parent).map((node) => {
+          const item = tree.getTreeItem(node);
+          const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
+          return {
+            id: node.id,
+            label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+            description: typeof item.description === 'string' ? item.description : undefined,
+            contextValue: item.contextValue,
+            icon: icon?.id,
+            color: icon?.color?.id,
+          };
+        });
+      },
+      whenCurrent: () => service.whenCurrent(),
+      handleUri: (uri) => uriHandler.handleUri(uri),
+    };
+  }
+
+  // Index after activate() has returned: activation stays fast on large repositories.
+  const startTimer = setTimeout(() => {
+    service.start().catch((err: unknown) => base.log.error('runbook index failed', err instanceof Error ? err : new Error(String(err))));
+  }, 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(startTimer) });
+  return service;
 }

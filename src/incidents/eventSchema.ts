@@ -1,0 +1,97 @@
+// What a timeline event must look like, checked at runtime: records read back from a journal
+// (possibly written by a newer or older version) and events crossing into the webview.
+// A record that does not fit a known type is kept as an `unknown` event, never dropped.
+import { SEVERITIES } from '../runbooks/model';
+import { MILESTONES, ROLES, STATUSES, type EventType, type TimelineEvent } from './model';
+import { arrayOf, bool, int, isRecord, isoTime, nullable, num, object, oneOf, str, type Check } from './shape';
+
+const TEXT = str({ max: 1_000_000 });
+const NAME = str({ max: 10_000 });
+
+export const EVENT_BASE: Record<string, Check> = {
+  id: str({ min: 1, max: 200 }),
+  incidentId: str({ min: 1, max: 200 }),
+  time: isoTime,
+  author: NAME,
+};
+
+/** Fields of each known event type beyond the base (required, optional). */
+export const EVENT_FIELDS: Record<Exclude<EventType, 'unknown'>, [Record<string, Check>, Record<string, Check>]> = {
+  declared: [
+    { title: TEXT, severity: oneOf(SEVERITIES), summary: TEXT, services: arrayOf(NAME) },
+    { commander: NAME },
+  ],
+  note: [{ text: TEXT }, {}],
+  statusChanged: [{ from: oneOf(STATUSES), to: oneOf(STATUSES) }, { summary: TEXT }],
+  severityChanged: [{ from: oneOf(SEVERITIES), to: oneOf(SEVERITIES) }, { reason: TEXT }],
+  roleAssigned: [{ role: oneOf(ROLES), person: NAME }, { previous: NAME }],
+  milestone: [{ milestone: oneOf(MILESTONES), at: isoTime }, { reason: TEXT }],
+  commandRun: [
+    {
+      runbookPath: TEXT,
+      runbookTitle: TEXT,
+      blockIndex: int({ min: 0 }),
+      command: TEXT,
+      exitCode: nullable(int()),
+      durationMs: num({ min: 0 }),
+    },
+    { outputTail: TEXT, unknownReason: TEXT },
+  ],
+  statusUpdate: [{ audience: oneOf(['internal', 'external']), text: TEXT, state: oneOf(['drafted', 'posted']) }, {}],
+  reminderSnoozed: [{ minutes: num({ min: 0, max: 7 * 24 * 60 }), reason: TEXT }, {}],
+  summaryChanged: [{ summary: TEXT }, { services: arrayOf(NAME) }],
+  pinned: [{ target: str({ min: 1, max: 200 }), pinned: bool }, {}],
+  correction: [{ target: str({ min: 1, max: 200 }), text: TEXT }, {}],
+};
+
+const KNOWN = new Set(Object.keys(EVENT_FIELDS));
+
+const checkers = new Map<string, Check>(
+  Object.entries(EVENT_FIELDS).map(([type, [req, opt]]) => [
+    type,
+    object({ ...EVENT_BASE, type: oneOf([type]), ...req }, opt, false),
+  ]),
+);
+
+const unknownChecker = object(
+  { ...EVENT_BASE, type: oneOf(['unknown']), originalType: str({ max: 200 }), raw: (v) => (isRecord(v) ? undefined : 'not an object') },
+  {},
+  false,
+);
+
+/** Why this value is not a valid event (of a known type, or an `unknown` wrapper), or undefined. */
+export function eventProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'not an object';
+  const check = value.type === 'unknown' ? unknownChecker : checkers.get(String(value.type));
+  if (!check) return `unknown event type ${JSON.stringify(value.type)}`;
+  return check(value);
+}
+
+/**
+ * Turns a parsed journal record into an event. Records of a known type with the fields that
+ * type needs are returned as they are (extra fields from a newer version are kept); anything
+ * else that still has the base fields becomes an `unknown` event carrying the whole record.
+ * Returns undefined only when even the base fields (id, incidentId, time, author) are missing.
+ */
+export function toTimelineEvent(record: unknown): TimelineEvent | undefined {
+  if (!isRecord(record)) return undefined;
+  if (object(EVENT_BASE, {}, false)(record)) return undefined;
+  const type = typeof record.type === 'string' ? record.type : '';
+  if (KNOWN.has(type) && !checkers.get(type)!(record)) return record as unknown as TimelineEvent;
+  if (type === 'unknown' && !unknownChecker(record)) return record as unknown as TimelineEvent;
+  return {
+    id: record.id as string,
+    incidentId: record.incidentId as string,
+    time: record.time as string,
+    author: record.author as string,
+    type: 'unknown',
+    originalType: type,
+    raw: record,
+  };
+}
+
+/** Order of events on a timeline: by recording time, then by id (ids sort by creation). */
+export function compareEvents(a: { time: string; id: string }, b: { time: string; id: string }): number {
+  if (a.time !== b.time) return a.time < b.time ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

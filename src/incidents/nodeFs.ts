@@ -1,0 +1,51 @@
+// The journal's file system on Node (production, the crash test and the benchmark).
+import { promises as fsp } from 'node:fs';
+import type { JournalFileHandle, JournalFs } from './journal';
+
+export function nodeJournalFs(): JournalFs {
+  return {
+    async open(path, flags): Promise<JournalFileHandle> {
+      const fh = await fsp.open(path, flags, 0o600);
+      return {
+        async write(data) {
+          let offset = 0;
+          while (offset < data.byteLength) {
+            const { bytesWritten } = await fh.write(data, offset, data.byteLength - offset);
+            if (bytesWritten <= 0) throw new Error('the file system accepted no bytes');
+            offset += bytesWritten;
+          }
+        },
+        datasync: () => fh.datasync(),
+        close: () => fh.close(),
+      };
+    },
+    async mkdir(path) {
+      await fsp.mkdir(path, { recursive: true });
+    },
+    async createDir(path) {
+      try {
+        await fsp.mkdir(path);
+        return true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw err;
+      }
+    },
+    readdir: (path) => fsp.readdir(path),
+    async isDirectory(path) {
+      return (await fsp.stat(path)).isDirectory();
+    },
+    readFile: (path) => fsp.readFile(path),
+    rename: (from, to) => fsp.rename(from, to),
+    async syncDir(path) {
+      // Windows cannot open a folder for fsync; there the rename itself is the best we get.
+      if (process.platform === 'win32') return;
+      const fh = await fsp.open(path, 'r');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    },
+  };
+}

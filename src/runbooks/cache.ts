@@ -1,0 +1,176 @@
+// The persistent cache of extracted models, shared by the extension and the CLI. One JSON Lines
+// file per set of runbook roots (measured against a folder of one JSON file per model, see
+// bench/REPORT.md), read and written a line at a time with pauses, so the extension host's
+// thread is never held for long. A model is reused without reading its file when the file's size
+// and modification time are unchanged, and after reading it when the content hash (which
+// includes the parser version) matches.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Runbook } from './model';
+import { PARSER_VERSION } from './text';
+import { breather } from './yieldable';
+
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+}
+
+export interface ModelCache {
+  /** The model of `path` if the file's stamp is unchanged since it was stored. */
+  byStamp(path: string, stamp: FileStamp): Runbook | undefined;
+  /** A model of the same content (and file name), wherever it was stored. */
+  byHash(hash: string): Runbook | undefined;
+  store(runbook: Runbook, stamp: FileStamp): void;
+  forget(path: string): void;
+  /** Writes the cache if anything changed. */
+  save(): Promise<void>;
+}
+
+interface CacheHeader {
+  format: 2;
+  parserVersion: number;
+}
+
+type CacheLine = [path: string, size: number, mtimeMs: number, model: Runbook];
+
+/** The cache file name for a set of roots, so different workspaces do not share entries. */
+export function cacheFileName(roots: readonly string[]): string {
+  const key = createHash('sha256').update([...roots].sort().join('\u0000')).digest('hex').slice(0, 16);
+  return `runbook-models-${key}.json`;
+}
+
+/** A cache in memory only (`--no-cache`, tests). */
+export class MemoryModelCache implements ModelCache {
+  protected readonly entries = new Map<string, { stamp: FileStamp; model: Runbook }>();
+  protected readonly hashes = new Map<string, Runbook>();
+  protected dirty = false;
+
+  byStamp(path: string, stamp: FileStamp): Runbook | undefined {
+    const e = this.entries.get(path);
+    return e && e.stamp.size === stamp.size && e.stamp.mtimeMs === stamp.mtimeMs ? e.model : undefined;
+  }
+
+  byHash(hash: string): Runbook | undefined {
+    return this.hashes.get(hash);
+  }
+
+  store(runbook: Runbook, stamp: FileStamp): void {
+    // Quick and failed models are not worth keeping: a failed file is retried next time.
+    if (runbook.parseStatus !== 'full') return;
+    const old = this.entries.get(runbook.path);
+    if (old && old.model.contentHash === runbook.contentHash && old.stamp.mtimeMs === stamp.mtimeMs && old.stamp.size === stamp.size) return;
+    this.entries.set(runbook.path, { stamp: { size: stamp.size, mtimeMs: stamp.mtimeMs }, model: runbook });
+    this.hashes.set(runbook.contentHash, runbook);
+    this.dirty = true;
+  }
+
+  forget(path: string): void {
+    if (this.entries.delete(path)) this.dirty = true;
+  }
+
+  async save(): Promise<void> {
+    this.dirty = false;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** A cache kept in one JSON file; a missing, corrupt or outdated file is an empty cache. */
+export class FileModelCache extends MemoryModelCache {
+  private saving: Promise<void> = Promise.resolve();
+
+  private constructor(readonly file: string) {
+    super();
+  }
+
+  static async open(dir: string, roots: readonly string[]): Promise<FileModelCache> {
+    const cache = new FileModelCache(join(dir, cacheFileName(roots)));
+    const breathe = breather();
+    try {
+      const lines = (await readFile(cache.file, 'utf8')).split('\n');
+      const header = JSON.parse(lines[0] ?? '') as CacheHeader;
+      if (header.format !== 2 || header.parserVersion !== PARSER_VERSION) return cache;
+      for (let i = 1; i < lines.length; i++) {
+        const line = lines[i] as string;
+        if (line === '') continue;
+        try {
+          const [path, size, mtimeMs, model] = JSON.parse(line) as CacheLine;
+          cache.entries.set(path, { stamp: { size, mtimeMs }, model });
+          cache.hashes.set(model.contentHash, model);
+        } catch {
+          // A torn last line (a crash while writing) loses one entry, not the cache.
+        }
+        await breathe();
+      }
+    } catch {
+      // No cache yet, or one we cannot read: start empty and overwrite it on save.
+    }
+    return cache;
+  }
+
+  override async save(): Promise<void> {
+    if (!this.dirty) return this.saving;
+    this.dirty = false;
+    const breathe = breather();
+    const parts: string[] = [JSON.stringify({ format: 2, parserVersion: PARSER_VERSION } satisfies CacheHeader)];
+    for (const [path, e] of this.entries) {
+      parts.push(JSON.stringify([path, e.stamp.size, e.stamp.mtimeMs, e.model] satisfies CacheLine));
+      await breathe();
+    }
+    parts.push('');
+    const text = parts.join('\n');
+    // Writes are serialised and atomic (temp file + rename), so a crash never leaves half a file.
+    this.saving = this.saving.then(async () => {
+      await mkdir(join(this.file, '..'), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      await writeFile(tmp, text);
+      await rename(tmp, this.file);
+    });
+    return this.saving;
+  }
+}
+
+/**
+ * Delays saves of another cache: a burst of single-file updates writes the file once, after
+ * `delayMs` of quiet. `flush()` writes now (on shutdown).
+ */
+export class DebouncedSaveCache implements ModelCache {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly inner: ModelCache,
+    private readonly delayMs: number,
+    private readonly onError: (err: Error) => void = () => {},
+  ) {}
+
+  byStamp(path: string, stamp: FileStamp): Runbook | undefined {
+    return this.inner.byStamp(path, stamp);
+  }
+  byHash(hash: string): Runbook | undefined {
+    return this.inner.byHash(hash);
+  }
+  store(runbook: Runbook, stamp: FileStamp): void {
+    this.inner.store(runbook, stamp);
+  }
+  forget(path: string): void {
+    this.inner.forget(path);
+  }
+
+  save(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.inner.save().catch((err: Error) => this.onError(err));
+    }, this.delayMs);
+    return Promise.resolve();
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inner.save();
+  }
+}

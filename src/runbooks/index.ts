@@ -1,0 +1,464 @@
+// RunbookIndex: every runbook under one or more roots, as plain models, kept current.
+//
+// A cold build lists the files, takes every model it can from the persistent cache, gives the
+// rest a quick first pass (titles within a second or two on thousands of files), then completes
+// the full models through the injected parser (a worker pool in the editor) and reports them as
+// they arrive. Changed files are re-read alone; a batch (a branch switch) is handled like a small
+// build. Loops pause regularly so the thread that owns the index is never held for long.
+import { alertMatchRank } from './alerts';
+import type { FileStamp, ModelCache } from './cache';
+import type { Runbook } from './model';
+import type { RunbookParser } from './parsePool';
+import { quickScan } from './quick';
+import { searchRunbooks, type SearchHit } from './search';
+import { globMatcher, type RunbookSource } from './source';
+import { baseName, contentHash, isMarkdownName, placeInRoot } from './text';
+import { breather } from './yieldable';
+
+export interface IndexChange {
+  /** Paths whose model was added or replaced. */
+  updated: string[];
+  removed: string[];
+}
+
+export interface IndexProgress {
+  phase: 'listing' | 'titles' | 'parsing' | 'done';
+  done: number;
+  total: number;
+}
+
+export interface RunbookIndexOptions {
+  source: RunbookSource;
+  parser: RunbookParser;
+  cache?: ModelCache;
+  /** Absolute paths of the runbook roots. */
+  roots: readonly string[];
+  /** Glob patterns relative to a root; `node_modules` and `.git` are always left out. */
+  exclude?: readonly string[];
+  /** Files parsed at once (queued in the parser); default 4. */
+  parseConcurrency?: number;
+  /** Texts kept in memory between the quick pass and the full parse, in characters. */
+  keepTextBudget?: number;
+}
+
+interface FileEntry {
+  path: string;
+  root: string;
+  stamp: FileStamp;
+}
+
+type Listener<T> = (value: T) => void;
+
+const ALWAYS_EXCLUDED = new Set(['node_modules', '.git']);
+
+export class RunbookIndex {
+  private readonly models = new Map<string, Runbook>();
+  private readonly stamps = new Map<string, FileStamp>();
+  /** Lower-cased alert name → paths of runbooks naming it. */
+  private readonly alertPaths = new Map<string, Set<string>>();
+  /** Bumped for each path whenever it is (re)processed, so a slower, older result never wins. */
+  private readonly versions = new Map<string, number>();
+  private readonly changeListeners = new Set<Listener<IndexChange>>();
+  private readonly progressListeners = new Set<Listener<IndexProgress>>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private roots: string[] = [];
+  private excluded: (relPath: string) => boolean = () => false;
+  private buildGeneration = 0;
+  private pendingChange: IndexChange = { updated: [], removed: [] };
+  private disposed = false;
+  private cache: ModelCache | undefined;
+
+  constructor(private readonly options: RunbookIndexOptions) {
+    this.configure(options.roots, options.exclude ?? []);
+    this.cache = options.cache;
+  }
+
+  /** Uses a (persistent) model cache from now on: it may be opened after the index exists. */
+  setCache(cache: ModelCache | undefined): void {
+    this.cache = cache;
+  }
+
+  // ---- queries -------------------------------------------------------------------------------
+
+  /** Every model, READMEs included, in path order. */
+  all(): Runbook[] {
+    return [...this.models.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  get(path: string): Runbook | undefined {
+    return this.models.get(path);
+  }
+
+  /** Runbooks only (READMEs describe folders and are not counted). */
+  get runbookCount(): number {
+    let n = 0;
+    for (const m of this.models.values()) if (!m.isReadme) n++;
+    return n;
+  }
+
+  get rootPaths(): readonly string[] {
+    return this.roots;
+  }
+
+  /** Runbooks that answer `alert` (case-insensitive, every candidate), best source first. */
+  byAlert(alert: string): Runbook[] {
+    const paths = this.alertPaths.get(alert.trim().toLowerCase());
+    if (!paths) return [];
+    return [...paths]
+      .map((p) => this.models.get(p) as Runbook)
+      .filter((r) => !r.isReadme)
+      .map((r) => ({ r, rank: alertMatchRank(r, alert) ?? 99 }))
+      .sort((a, b) => a.rank - b.rank || a.r.title.localeCompare(b.r.title))
+      .map((x) => x.r);
+  }
+
+  search(query: string, limit = 50): SearchHit[] {
+    return searchRunbooks(this.models.values(), query, limit);
+  }
+
+  /** The root a path belongs to (the innermost one), if any. */
+  rootOf(path: string): string | undefined {
+    let best: string | undefined;
+    for (const root of this.roots) {
+      if (isUnder(root, path) && (!best || root.length > best.length)) best = root;
+    }
+    return best;
+  }
+
+  /** Whether a file at `path` would be indexed: markdown, under a root, not excluded. */
+  isIndexable(path: string): boolean {
+    const root = this.rootOf(path);
+    if (!root || !isMarkdownName(baseName(path))) return false;
+    const { relPath } = placeInRoot(root, path);
+    return !relPath.split('/').some((seg) => ALWAYS_EXCLUDED.has(seg)) && !this.excluded(relPath);
+  }
+
+  private isIndexableFolder(path: string): boolean {
+    const root = this.rootOf(path);
+    if (!root) return false;
+    const { relPath } = placeInRoot(root, path);
+    return relPath === '' || (!relPath.split('/').some((seg) => ALWAYS_EXCLUDED.has(seg)) && !this.excluded(relPath));
+  }
+
+  // ---- events --------------------------------------------------------------------------------
+
+  onDidChange(listener: Listener<IndexChange>): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  onProgress(listener: Listener<IndexProgress>): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  /** Resolves once every build and update started so far has finished. */
+  async whenCurrent(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  // ---- building ------------------------------------------------------------------------------
+
+  /** Changes the roots and exclusions; call build() afterwards. */
+  configure(roots: readonly string[], exclude: readonly string[]): void {
+    this.roots = [...new Set(roots.map(trimSeparator))].sort();
+    this.excluded = globMatcher(exclude);
+  }
+
+  /** (Re)builds the whole index. Models of unchanged files are kept or taken from the cache. */
+  build(): Promise<void> {
+    return this.track(this.runBuild());
+  }
+
+  /**
+   * Files created, changed or deleted (a watcher batch). Each path is re-read alone; a missing
+   * or no longer indexable file is removed.
+   */
+  update(paths: readonly string[]): Promise<void> {
+    return this.track(this.runUpdate([...new Set(paths)]));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.buildGeneration++;
+    this.changeListeners.clear();
+    this.progressListeners.clear();
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inflight.add(promise);
+    const done = () => this.inflight.delete(promise);
+    promise.then(done, done);
+    return promise;
+  }
+
+  private async runBuild(): Promise<void> {
+    const generation = ++this.buildGeneration;
+    const current = () => generation === this.buildGeneration && !this.disposed;
+    this.progress({ phase: 'listing', done: 0, total: 0 });
+    const files = await this.listFiles(current);
+    if (!current()) return;
+
+    const listed = new Set(files.map((f) => f.path));
+    for (const path of [...this.models.keys()]) if (!listed.has(path)) this.removeModel(path);
+    await this.process(files, current, true);
+    if (current()) this.progress({ phase: 'done', done: files.length, total: files.length });
+  }
+
+  private async runUpdate(paths: string[]): Promise<void> {
+    const files: FileEntry[] = [];
+    for (const path of paths) {
+      if (!isMarkdownName(baseName(path)) && this.rootOf(path)) {
+        // A folder: removed (everything under it goes) or added (everything under it comes).
+        const stat = await this.options.source.stat(path);
+        for (const known of [...this.models.keys()]) {
+          if (isUnder(path, known) && (!stat || stat.kind !== 'directory')) this.removeModel(known);
+        }
+        if (stat?.kind === 'directory') files.push(...(await this.listFiles(() => !this.disposed, [path])));
+        continue;
+      }
+      const stat = this.isIndexable(path) ? await this.options.source.stat(path) : undefined;
+      if (!stat || stat.kind !== 'file') {
+        this.versions.set(path, (this.versions.get(path) ?? 0) + 1);
+        this.removeModel(path);
+        continue;
+      }
+      files.push({ path, root: this.rootOf(path) as string, stamp: { size: stat.size, mtimeMs: stat.mtimeMs } });
+    }
+    // One file is parsed at once; a batch gets titles first, like a build.
+    await this.process(files, () => !this.disposed, files.length > 1, true);
+    this.flush();
+  }
+
+  /** Lists every indexable file under the roots: iterative, loop-safe, skipping excluded folders. */
+  private async listFiles(current: () => boolean, startDirs?: readonly string[]): Promise<FileEntry[]> {
+    const { source } = this.options;
+    const files: FileEntry[] = [];
+    const seenDirs = new Set<string>();
+    const breathe = breather();
+    for (const start of startDirs ?? this.roots) {
+      const root = startDirs ? this.rootOf(start) : start;
+      if (!root) continue;
+      if (startDirs && !this.isIndexableFolder(start)) continue;
+      // A root inside another root is walked as its own root, not twice.
+      const innerRoots = this.roots.filter((r) => r !== root && isUnder(root, r));
+      const stack: string[] = [start];
+      while (stack.length > 0) {
+        if (!current()) return files;
+        const dir = stack.pop() as string;
+        let real: string;
+        try {
+          real = await source.realPath(dir);
+        } catch {
+          continue;
+        }
+        if (seenDirs.has(real)) continue; // a symbolic link loop, or a folder reached twice
+        seenDirs.add(real);
+        let entries;
+        try {
+          entries = await source.readDirectory(dir);
+        } catch {
+          continue; // unreadable folder: skipped, the rest is indexed
+        }
+        for (const entry of entries) {
+          if (ALWAYS_EXCLUDED.has(entry.name)) continue;
+          const path = source.join(dir, entry.name);
+          const { relPath } = placeInRoot(root, path);
+          if (this.excluded(relPath) || innerRoots.includes(path)) continue;
+          let kind = entry.kind;
+          let stat;
+          if (kind === 'symlink' || kind === 'file') {
+            stat = await source.stat(path);
+            if (!stat) continue; // a dangling link
+            kind = stat.kind === 'directory' ? 'directory' : stat.kind === 'file' ? 'file' : 'other';
+          }
+          if (kind === 'directory') stack.push(path);
+          else if (kind === 'file' && stat && isMarkdownName(entry.name)) {
+            files.push({ path, root, stamp: { size: stat.size, mtimeMs: stat.mtimeMs } });
+          }
+        }
+        await breathe();
+      }
+    }
+    return files;
+  }
+
+  /**
+   * Brings the given files' models up to date: from the cache by stamp, else read (quick pass
+   * first when `quickFirst`), then fully parsed. `force` re-reads even when the stamp is unchanged.
+   */
+  private async process(files: FileEntry[], current: () => boolean, quickFirst: boolean, force = false): Promise<void> {
+    const { source } = this.options;
+    const cache = this.cache;
+    const breathe = breather();
+    const toParse: Array<{ file: FileEntry; version: number; text?: string }> = [];
+    let textBudget = this.options.keepTextBudget ?? 32 * 1024 * 1024;
+    let done = 0;
+
+    // Pass 1: cache hits by stamp, unchanged models, then quick models for the rest.
+    const toRead: Array<{ file: FileEntry; version: number }> = [];
+    for (const file of files) {
+      const version = (this.versions.get(file.path) ?? 0) + 1;
+      this.versions.set(file.path, version);
+      const existing = this.models.get(file.path);
+      const oldStamp = this.stamps.get(file.path);
+      if (!force && existing?.parseStatus === 'full' && oldStamp && sameStamp(oldStamp, file.stamp)) {
+        done++;
+        continue;
+      }
+      const cached = cache?.byStamp(file.path, file.stamp);
+      if (cached) {
+        this.setModel(restamp(cached, file), file.stamp);
+        done++;
+      } else toRead.push({ file, version });
+      await breathe();
+    }
+    this.progress({ phase: 'titles', done, total: files.length });
+    this.flush();
+
+    const readConcurrency = 16;
+    for (let i = 0; i < toRead.length; i += readConcurrency) {
+      if (!current()) return;
+      const chunk = toRead.slice(i, i + readConcurrency);
+      const texts = await Promise.all(chunk.map(({ file }) => source.readFile(file.path).catch((err: unknown) => err as Error)));
+      for (let k = 0; k < chunk.length; k++) {
+        const { file, version } = chunk[k] as { file: FileEntry; version: number };
+        const text = texts[k] as string | Error;
+        if (this.versions.get(file.path) !== version) continue;
+        if (text instanceof Error) {
+          this.setModel(unreadable(file, text), file.stamp);
+          continue;
+        }
+        const name = baseName(file.path);
+        const hash = contentHash(text, name);
+        const existing = this.models.get(file.path);
+        if (existing?.parseStatus === 'full' && existing.contentHash === hash) {
+          this.stamps.set(file.path, file.stamp);
+          cache?.store(existing, file.stamp);
+          continue;
+        }
+        const cached = cache?.byHash(hash);
+        if (cached) {
+          const model = restamp(cached, file);
+          this.setModel(model, file.stamp);
+          cache?.store(model, file.stamp);
+          continue;
+        }
+        if (quickFirst) this.setModel(quickScan({ path: file.path, root: file.root, text }), file.stamp);
+        const keep = textBudget >= text.length;
+        if (keep) textBudget -= text.length;
+        toParse.push({ file, version, text: keep ? text : undefined });
+        await breathe();
+      }
+      this.progress({ phase: 'titles', done: done + Math.min(i + readConcurrency, toRead.length), total: files.length });
+      this.flush();
+    }
+
+    // Pass 2: full models, a few files in flight at a time.
+    const parseConcurrency = this.options.parseConcurrency ?? 4;
+    let parsed = 0;
+    const total = toParse.length;
+    let next = 0;
+    const worker = async () => {
+      while (next < toParse.length && current()) {
+        const item = toParse[next++] as { file: FileEntry; version: number; text?: string };
+        if (this.versions.get(item.file.path) !== item.version) continue;
+        let text = item.text;
+        item.text = undefined;
+        if (text === undefined) {
+          try {
+            text = await source.readFile(item.file.path);
+          } catch (err) {
+            this.setModel(unreadable(item.file, err as Error), item.file.stamp);
+            continue;
+          }
+        }
+        const model = await this.options.parser.parse({ path: item.file.path, root: item.file.root, text });
+        if (this.versions.get(item.file.path) !== item.version || !current()) continue;
+        this.setModel(model, item.file.stamp);
+        cache?.store(model, item.file.stamp);
+        parsed++;
+        if (parsed % 25 === 0 || parsed === total) {
+          this.progress({ phase: 'parsing', done: parsed, total });
+          this.flush();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parseConcurrency, Math.max(1, total)) }, worker));
+    this.flush();
+    await cache?.save();
+  }
+
+  // ---- model bookkeeping ---------------------------------------------------------------------
+
+  private setModel(model: Runbook, stamp: FileStamp): void {
+    const old = this.models.get(model.path);
+    if (old) this.unlinkAlerts(old);
+    this.models.set(model.path, model);
+    this.stamps.set(model.path, stamp);
+    for (const a of model.alerts) {
+      const key = a.name.toLowerCase();
+      let set = this.alertPaths.get(key);
+      if (!set) this.alertPaths.set(key, (set = new Set()));
+      set.add(model.path);
+    }
+    this.pendingChange.updated.push(model.path);
+  }
+
+  private removeModel(path: string): void {
+    const old = this.models.get(path);
+    if (!old) return;
+    this.unlinkAlerts(old);
+    this.models.delete(path);
+    this.stamps.delete(path);
+    this.cache?.forget(path);
+    this.pendingChange.removed.push(path);
+  }
+
+  private unlinkAlerts(model: Runbook): void {
+    for (const a of model.alerts) {
+      const set = this.alertPaths.get(a.name.toLowerCase());
+      set?.delete(model.path);
+      if (set && set.size === 0) this.alertPaths.delete(a.name.toLowerCase());
+    }
+  }
+
+  private flush(): void {
+    const change = this.pendingChange;
+    if (change.updated.length === 0 && change.removed.length === 0) return;
+    this.pendingChange = { updated: [], removed: [] };
+    change.updated = [...new Set(change.updated)];
+    for (const l of this.changeListeners) l(change);
+  }
+
+  private progress(p: IndexProgress): void {
+    for (const l of this.progressListeners) l(p);
+  }
+}
+
+function restamp(model: Runbook, file: FileEntry): Runbook {
+  if (model.path === file.path && model.root === file.root) return model;
+  return { ...model, path: file.path, root: file.root, ...placeInRoot(file.root, file.path) };
+}
+
+function unreadable(file: FileEntry, err: Error): Runbook {
+  const model = quickScan({ path: file.path, root: file.root, text: '' });
+  return {
+    ...model,
+    title: baseName(file.path),
+    parseStatus: 'failed',
+    problems: [{ ruleId: 'parse-failed', severity: 'error', message: `The file could not be read: ${err.message}`, line: 0 }],
+  };
+}
+
+function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+function trimSeparator(path: string): string {
+  return path.length > 1 ? path.replace(/[\\/]+$/, '') : path;
+}
+
+function isUnder(root: string, path: string): boolean {
+  return path === root || (path.startsWith(root) && (path[root.length] === '/' || path[root.length] === '\\'));
+}

@@ -1,0 +1,265 @@
+// The timeline webview host: one panel per incident, restored after a reload by the
+// serializer. Messages from the page go through the protocol's dispatcher (validated; unknown
+// or malformed ones dropped and logged); actions go to the incident book.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { IncidentInputError, type IncidentBook } from '../../incidents/book';
+import { updateSchedule, type CadenceConfig } from '../../incidents/cadence';
+import { severityDetail, severityLabel } from '../../incidents/severity';
+import { draftStatusUpdate } from '../../incidents/statusUpdate';
+import { SEVERITIES } from '../../runbooks/model';
+import { createTimelineDispatcher, type HostMessage, type IncidentView, type WebviewRequest } from '../../protocol/timeline';
+import { timelineHtml } from './timelineHtml';
+
+export const TIMELINE_VIEW_TYPE = 'oncall.timeline';
+
+/** Plain data about a panel, for tests and diagnostics. */
+export interface TimelinePanelInfo {
+  incidentId: string;
+  visible: boolean;
+  ready: boolean;
+  /** Events the page says it has rendered (after the latest message). */
+  renderedEvents: number;
+  /** Time to first render of the list, measured in the page (ms). */
+  firstRenderMs?: number;
+  cspViolations: number;
+  /** The first few violations (directive, blocked URI, sample), to say what was blocked. */
+  cspReports: string[];
+  messagesReceived: number;
+  messagesDropped: number;
+}
+
+export interface TimelineDeps {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  book: IncidentBook;
+  /** Resolves once the book has loaded the journal. */
+  loaded: Promise<void>;
+  cadence(): CadenceConfig;
+  clock(): number;
+}
+
+export function incidentView(book: IncidentBook, incidentId: string, cadence: CadenceConfig, now: number): IncidentView {
+  const incident = book.require(incidentId);
+  return { incident, schedule: updateSchedule(book.events(incidentId), cadence, now, incident) };
+}
+
+class TimelinePanelHost {
+  readonly info: TimelinePanelInfo;
+  private readonly disposables: vscode.Disposable[] = [];
+  private draftWrite: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly incidentId: string,
+    private readonly deps: TimelineDeps,
+    onDispose: () => void,
+  ) {
+    this.info = { incidentId, visible: panel.visible, ready: false, renderedEvents: 0, cspViolations: 0, cspReports: [], messagesReceived: 0, messagesDropped: 0 };
+    const { context } = deps;
+    panel.webview.options = {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+    };
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'oncall.svg');
+    this.setTitle();
+    const dispatcher = createTimelineDispatcher(
+      {
+        ready: () => {
+          this.info.ready = true;
+          return this.sendInit();
+        },
+        draftChanged: (text) => this.saveDraft(text),
+        cspViolation: (v) => {
+          this.info.cspViolations += 1;
+          if (this.info.cspReports.length < 5) this.info.cspReports.push(`${v.directive} ${v.blockedUri} ${v.sample}`.slice(0, 300));
+          deps.log.warn(`timeline page blocked by its security policy: ${v.directive} ${v.blockedUri} ${v.sample}`);
+        },
+        rendered: (r) => {
+          this.info.renderedEvents = r.events;
+          if (r.ms > 0 && this.info.firstRenderMs === undefined) this.info.firstRenderMs = r.ms;
+        },
+        request: (m) => this.handle(m),
+      },
+      (m) => this.post(m),
+      (line) => deps.log.warn(`timeline ${incidentId}: ${line}`),
+    );
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw) => {
+        void dispatcher.dispatch(raw).finally(() => {
+          this.info.messagesReceived = dispatcher.stats.received;
+          this.info.messagesDropped = dispatcher.stats.dropped;
+        });
+      }),
+      panel.onDidChangeViewState(() => (this.info.visible = panel.visible)),
+      panel.onDidDispose(() => {
+        for (const d of this.disposables) d.dispose();
+        onDispose();
+      }),
+      toDisposable(
+        deps.book.onDidChange((change) => {
+          if (change.incidentId !== incidentId || !this.info.ready) return;
+          this.setTitle();
+          void this.post({ type: 'events', view: this.view(), events: change.added });
+        }),
+      ),
+      toDisposable(deps.book.journal.writer(incidentId).onState((state, detail) => void this.post({ type: 'saveState', state, ...(detail ? { detail: detail.slice(0, 2000) } : {}) }))),
+    );
+    // A fresh nonce for every page load.
+    const nonce = randomBytes(18).toString('base64');
+    const asWebviewUri = (...parts: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, ...parts)).toString();
+    panel.webview.html = timelineHtml({
+      cspSource: panel.webview.cspSource,
+      nonce,
+      scriptUri: asWebviewUri('dist', 'webview', 'timeline.js'),
+      styleUri: asWebviewUri('media', 'timeline.css'),
+    });
+  }
+
+  private setTitle(): void {
+    const incident = this.deps.book.incident(this.incidentId);
+    this.panel.title = incident ? `${incident.id}: ${incident.title}` : this.incidentId;
+  }
+
+  private view(): IncidentView {
+    return incidentView(this.deps.book, this.incidentId, this.deps.cadence(), this.deps.clock());
+  }
+
+  /** Re-sends the header (the schedule changes with time and settings). */
+  refreshView(): void {
+    if (this.info.ready && this.deps.book.incident(this.incidentId)) void this.post({ type: 'view', view: this.view() });
+  }
+
+  private async sendInit(): Promise<void> {
+    await this.deps.loaded;
+    const draft = await this.deps.book.journal.readDraft(this.incidentId);
+    await this.post({
+      type: 'init',
+      view: this.view(),
+      events: [...this.deps.book.events(this.incidentId)],
+      draft,
+      saveState: this.deps.book.saveState(this.incidentId),
+      severities: SEVERITIES.map((level) => ({ level, label: `${severityLabel(level)}`, detail: severityDetail(level).slice(0, 2000) })),
+    });
+  }
+
+  private saveDraft(text: string): Promise<void> {
+    // One write at a time, in order; the last one wins.
+    this.draftWrite = this.draftWrite
+      .then(() => this.deps.book.journal.writeDraft(this.incidentId, text))
+      .catch((err) => this.deps.log.warn(`could not keep the note draft of ${this.incidentId}: ${String(err)}`));
+    return this.draftWrite;
+  }
+
+  private async handle(m: WebviewRequest): Promise<unknown> {
+    const { book } = this.deps;
+    const id = this.incidentId;
+    try {
+      switch (m.type) {
+        case 'addNote':
+          return await book.addNote(id, m.text);
+        case 'setStatus':
+          return await book.setStatus(id, m.status);
+        case 'setSeverity':
+          return await book.setSeverity(id, m.severity, m.reason);
+        case 'assignRole':
+          return await book.assignRole(id, m.role, m.person);
+        case 'markMilestone':
+          return await book.markMilestone(id, m.milestone, m.at, m.reason);
+        case 'pin':
+          return await book.pin(id, m.eventId, m.pinned);
+        case 'correct':
+          return await book.correct(id, m.eventId, m.text);
+        case 'snooze':
+          return await book.snooze(id, m.minutes, m.reason);
+        case 'draftUpdate': {
+          const text = draftStatusUpdate({ incident: book.require(id), events: book.events(id), audience: m.audience, now: this.deps.clock(), cadence: this.deps.cadence() });
+          await book.recordStatusUpdate(id, m.audience, text, 'drafted');
+          return text;
+        }
+        case 'markPosted':
+          return await book.recordStatusUpdate(id, m.audience, m.text, 'posted');
+        case 'copyText':
+          await vscode.env.clipboard.writeText(m.text);
+          return undefined;
+      }
+    } catch (err) {
+      if (err instanceof IncidentInputError) throw err;
+      this.deps.log.error(`timeline ${id}: ${m.type} failed`, err instanceof Error ? err : new Error(String(err)));
+      throw new Error(`Could not ${m.type}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private async post(message: HostMessage): Promise<void> {
+    try {
+      await this.panel.webview.postMessage(message);
+    } catch {
+      // The panel went away meanwhile.
+    }
+  }
+
+  async flushDraft(): Promise<void> {
+    await this.draftWrite;
+  }
+}
+
+function toDisposable(dispose: () => void): vscode.Disposable {
+  return { dispose };
+}
+
+/** All timeline panels of this window, one per incident. */
+export class TimelinePanels implements vscode.Disposable {
+  private readonly hosts = new Map<string, TimelinePanelHost>();
+
+  constructor(private readonly deps: TimelineDeps) {
+    deps.context.subscriptions.push(
+      vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          await deps.loaded;
+          const incidentId = typeof (state as { incidentId?: unknown })?.incidentId === 'string' ? (state as { incidentId: string }).incidentId : undefined;
+          if (!incidentId || !deps.book.incident(incidentId) || this.hosts.has(incidentId)) {
+            deps.log.info(`closing a restored timeline panel for ${incidentId ?? 'an unknown incident'}`);
+            panel.dispose();
+            return;
+          }
+          this.adopt(panel, incidentId);
+        },
+      }),
+    );
+  }
+
+  open(incidentId: string, column = vscode.ViewColumn.Active): TimelinePanelInfo {
+    this.deps.book.require(incidentId);
+    const existing = this.hosts.get(incidentId);
+    if (existing) {
+      existing.panel.reveal(column);
+      return existing.info;
+    }
+    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, incidentId, { viewColumn: column, preserveFocus: false }, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.deps.context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.deps.context.extensionUri, 'media')],
+    });
+    return this.adopt(panel, incidentId).info;
+  }
+
+  private adopt(panel: vscode.WebviewPanel, incidentId: string): TimelinePanelHost {
+    const host = new TimelinePanelHost(panel, incidentId, this.deps, () => this.hosts.delete(incidentId));
+    this.hosts.set(incidentId, host);
+    return host;
+  }
+
+  info(incidentId: string): TimelinePanelInfo | undefined {
+    const h = this.hosts.get(incidentId);
+    return h ? { ...h.info, cspReports: [...h.info.cspReports] } : undefined;
+  }
+
+  refreshViews(): void {
+    for (const h of this.hosts.values()) h.refreshView();
+  }
+
+  dispose(): void {
+    for (const h of [...this.hosts.values()]) h.panel.dispose();
+  }
+}
+

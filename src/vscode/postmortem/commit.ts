@@ -1,0 +1,207 @@
+// oncall.commitPostmortem: save, check completeness, export the journal, commit only those
+// files, optionally push. Every git failure becomes a message with the remedy as an action;
+// called with an argument object nothing is asked, and a failure is an error for the caller.
+// Workspace trust is checked by the command registry before this runs: no git process starts
+// in Restricted Mode.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TimelineEvent } from '../../incidents/model';
+import { commitFiles, configureIdentity, initRepository, pushCurrentBranch, showCommit, type CommitRequest } from '../../git/commit';
+import { GitOperationError } from '../../git/errors';
+import { postmortemCommitMessage } from '../../postmortem/commitMessage';
+import { missingForCommit } from '../../postmortem/completeness';
+import { readFrontMatter } from '../../postmortem/frontMatter';
+import { journalExportFileName, journalExportText } from '../../postmortem/journalExport';
+import { UserError, type CommandContext } from '../commandRegistry';
+import type { IncidentFeatures } from '../incidents/register';
+import type { BaseServices } from '../services';
+
+export const COMMIT_SCHEME = 'oncall-commit';
+const COMMIT_AS_DRAFT = 'Commit as Draft';
+
+export async function commitPostmortem(
+  base: BaseServices,
+  incidents: IncidentFeatures,
+  arg: Record<string, unknown> | undefined,
+  ctx: CommandContext,
+): Promise<string | undefined> {
+  const uri = targetUri(arg);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  if (doc.isDirty) { const ok = await doc.save(); console.log('DEBUG cmd save', ok, doc.isDirty, doc.version, doc.uri.toString(), vscode.window.activeTextEditor?.document === doc); }
+  if (doc.isDirty && !(await doc.save())) throw new UserError(`${vscode.workspace.asRelativePath(uri)} could not be saved, so it was not committed.`);
+  const text = doc.getText();
+  const meta = readFrontMatter(text);
+  if (!meta || typeof meta.incident !== 'string') {
+    throw new UserError(`${vscode.workspace.asRelativePath(uri)} is not a post-mortem (its front matter names no incident).`);
+  }
+
+  let draft = arg?.draft === true;
+  const missing = missingForCommit(text);
+  if (missing.length > 0 && !draft) {
+    const list = missing.map((p) => `- ${p.message}`).join('\n');
+    if (ctx.fromCode) throw new UserError(`The post-mortem is not complete:\n${list}\nPass draft: true to commit it as a draft.`);
+    const choice = await vscode.window.showWarningMessage('This post-mortem is not complete yet.', { modal: true, detail: list }, COMMIT_AS_DRAFT);
+    if (choice !== COMMIT_AS_DRAFT) return undefined;
+    draft = true;
+  }
+
+  const workspaceFolder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!workspaceFolder) throw new UserError(`${uri.fsPath} is outside the workspace folders.`);
+  const settings = vscode.workspace.getConfiguration('oncall', uri);
+  const files = [uri.fsPath];
+  if (settings.get<boolean>('postmortems.exportJournal', true)) {
+    const exported = await exportJournal(base, incidents, meta.incident, path.dirname(uri.fsPath));
+    if (exported) files.push(exported);
+  }
+
+  const request: CommitRequest = {
+    repoDir: workspaceFolder.uri.fsPath,
+    files,
+    message: postmortemCommitMessage(meta, { draft }),
+    timeoutMs: Math.max(5, settings.get<number>('git.timeoutSeconds', 60)) * 1000,
+    noVerify: arg?.noVerify === true,
+    allowDetached: arg?.allowDetached === true,
+  };
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const result = await commitFiles(request);
+      base.log.info(`committed ${result.hash} (${result.files.join(', ')}): ${request.message}`);
+      announce(result.hash, result.branch, request.message, result.repoRoot);
+      if (settings.get<boolean>('postmortems.push', false)) await push(base, request.repoDir, settings.get<string>('postmortems.remote', 'origin'), request.timeoutMs!);
+      return result.hash;
+    } catch (err) {
+      if (!(err instanceof GitOperationError)) throw err;
+      if (err.output) base.log.warn(`git (${err.kind}): ${err.output}`);
+      if (ctx.fromCode || attempt >= 4) throw new UserError(withOutput(err));
+      const retry = await offerRemedy(base, err, request);
+      if (!retry) return undefined;
+    }
+  }
+}
+
+function targetUri(arg: Record<string, unknown> | undefined): vscode.Uri {
+  const given = arg?.uri ?? arg?.target;
+  if (given instanceof vscode.Uri) return given;
+  if (typeof given === 'string' && given) return /^[a-z][a-z0-9+.-]*:/i.test(given) && !/^[a-z]:[\\/]/i.test(given) ? vscode.Uri.parse(given) : vscode.Uri.file(given);
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active?.scheme === 'file') return active;
+  throw new UserError('Open the post-mortem to commit, or pass its uri.');
+}
+
+/** Writes `<id>.timeline.jsonl` next to the post-mortem; undefined when this workspace has no journal for the incident. */
+async function exportJournal(base: BaseServices, incidents: IncidentFeatures, incidentId: string, dir: string): Promise<string | undefined> {
+  let lines = (await incidents.journalLines?.(incidentId)) ?? undefined;
+  if (!lines) {
+    // Without raw journal access, export the events themselves, one JSON object per line.
+    const events = incidents.api.timeline(incidentId) as TimelineEvent[];
+    lines = events.map((e) => JSON.stringify(e));
+  }
+  if (lines.length === 0) {
+    base.log.info(`no journal for ${incidentId} in this workspace: committing the post-mortem alone`);
+    return undefined;
+  }
+  const file = path.join(dir, journalExportFileName(incidentId));
+  await vscode.workspace.fs.writeFile(vscode.Uri.file(file), new TextEncoder().encode(journalExportText(lines)));
+  return file;
+}
+
+function withOutput(err: GitOperationError): string {
+  const output = err.output?.trim();
+  return output ? `${err.message}\n${output.length > 2000 ? `${output.slice(0, 2000)}…` : output}` : err.message;
+}
+
+/** Shows the failure with its remedy; resolves to true when the commit should be tried again (with `request` adjusted). */
+async function offerRemedy(base: BaseServices, err: GitOperationError, request: CommitRequest): Promise<boolean> {
+  const showOutput = 'Show Git Output';
+  const pick = async (message: string, modal: boolean, ...actions: string[]) => {
+    const detail = err.output ? err.output.slice(0, 1500) : undefined;
+    const choice = await (modal
+      ? vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions, ...(err.output ? [showOutput] : []))
+      : vscode.window.showErrorMessage(message, ...actions, ...(err.output ? [showOutput] : [])));
+    if (choice === showOutput) base.log.show(true);
+    return choice;
+  };
+  switch (err.kind) {
+    case 'notARepository': {
+      const init = 'Initialize Git Repository';
+      if ((await pick(`${err.message} The post-mortem was saved but not committed.`, false, init)) !== init) return false;
+      await initRepository(request.repoDir, { timeoutMs: request.timeoutMs });
+      return true;
+    }
+    case 'missingIdentity': {
+      const set = 'Set Name and Email…';
+      if ((await pick(err.message, false, set)) !== set) return false;
+      const name = await vscode.window.showInputBox({ title: 'Your name for git commits (this repository)', ignoreFocusOut: true });
+      if (!name?.trim()) return false;
+      const email = await vscode.window.showInputBox({ title: 'Your e-mail for git commits (this repository)', ignoreFocusOut: true });
+      if (!email?.trim()) return false;
+      await configureIdentity(request.repoDir, { name, email }, { timeoutMs: request.timeoutMs });
+      return true;
+    }
+    case 'hookFailed': {
+      const skip = 'Commit Without Hooks (--no-verify)';
+      if ((await pick(`${err.message} Fix what the hook reports, or skip the hooks for this commit only.`, true, skip)) !== skip) return false;
+      request.noVerify = true;
+      return true;
+    }
+    case 'detachedHead': {
+      const anyway = 'Commit on Detached HEAD';
+      if ((await pick(err.message, true, anyway)) !== anyway) return false;
+      request.allowDetached = true;
+      return true;
+    }
+    case 'indexLocked':
+    case 'timedOut': {
+      const retry = 'Try Again';
+      return (await pick(err.message, false, retry)) === retry;
+    }
+    default:
+      await pick(`${err.message} The post-mortem file is unchanged.`, false);
+      return false;
+  }
+}
+
+async function push(base: BaseServices, repoDir: string, remote: string, timeoutMs: number): Promise<void> {
+  try {
+    await pushCurrentBranch({ repoDir, remote, timeoutMs });
+    base.log.info(`pushed to ${remote}`);
+    void vscode.window.showInformationMessage(`Pushed the post-mortem to ${remote}.`);
+  } catch (err) {
+    const message = err instanceof GitOperationError ? withOutput(err) : String(err);
+    base.log.warn(`push to ${remote} failed: ${message}`);
+    void vscode.window.showWarningMessage(`The post-mortem is committed, but the push to ${remote} failed: ${err instanceof Error ? err.message : message}`);
+  }
+}
+
+function announce(hash: string, branch: string | undefined, message: string, repoRoot: string): void {
+  const reveal = 'Reveal Commit';
+  void vscode.window
+    .showInformationMessage(`Committed ${hash.slice(0, 10)} ${branch ? `on ${branch}` : 'on a detached HEAD'}: ${message}`, reveal)
+    .then(async (choice) => {
+      if (choice !== reveal) return;
+      const doc = await vscode.workspace.openTextDocument(commitUri(repoRoot, hash));
+      await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, 'diff'), { preview: true });
+    });
+}
+
+export function commitUri(repoRoot: string, hash: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: COMMIT_SCHEME, path: `/${hash}.diff`, query: repoRoot });
+}
+
+/** Read-only `git show` documents for "Reveal Commit". */
+export function registerCommitDocuments(base: BaseServices): void {
+  base.context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, {
+      provideTextDocumentContent: async (uri) => {
+        // The document runs git: never in Restricted Mode.
+        if (!vscode.workspace.isTrusted) return 'Showing a commit runs git, which needs a trusted workspace.';
+        const hash = path.posix.basename(uri.path, '.diff');
+        try {
+          return await showCommit(uri.query, hash, { timeoutMs: 30_000 });
+        } catch (err) {
+          return `Could not show commit ${hash}: ${err instanceof Error ? err.message : String(err)}`;
+        }
+      },
+    }),
+  );
+}

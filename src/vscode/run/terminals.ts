@@ -1,0 +1,243 @@
+// Our own integrated terminals: named, reused per incident (or per runbook when no incident is
+// active) so `cd` and `export` carry from block to block, never the engineer's own terminal,
+// and never a busy one — `executeCommand` sends Ctrl+C to whatever runs, so a terminal that is
+// running something (a block of ours, or a command typed by hand) makes us open another.
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { StepEnd, StepExecution, StepRunner } from '../../runbooks/runSteps';
+import { UserError } from '../commandRegistry';
+
+interface Slot {
+  terminal: vscode.Terminal;
+  key: string;
+}
+
+const BASH_CANDIDATES = ['/bin/bash', '/usr/bin/bash', '/usr/local/bin/bash', '/opt/homebrew/bin/bash', 'C:\\Program Files\\Git\\bin\\bash.exe'];
+
+/**
+ * The shell for our terminals: the user's default when it is bash or zsh (shells with VS Code
+ * shell integration and POSIX quoting), else bash. Without either we refuse: our quoting is
+ * POSIX, and another shell would read the values differently.
+ */
+export function chooseShell(defaultShell: string): string {
+  const base = (defaultShell.split(/[\\/]/).pop() ?? '').toLowerCase().replace(/\.exe$/, '');
+  if (base === 'bash' || base === 'zsh') return defaultShell;
+  const bash = BASH_CANDIDATES.find((p) => existsSync(p));
+  if (bash) return bash;
+  throw new UserError('Running runbook commands needs bash or zsh (POSIX quoting and shell integration), and neither was found.');
+}
+
+export class RunTerminals implements vscode.Disposable {
+  private readonly slots: Slot[] = [];
+  /** The execution each of our terminals is running (ours or typed by hand), from the shell integration events. */
+  private readonly executing = new Map<vscode.Terminal, vscode.TerminalShellExecution>();
+  /** Terminals a run of ours holds (between commands too). */
+  private readonly held = new Set<vscode.Terminal>();
+  /** Terminals with a command typed but not run (no shell integration): never reused. */
+  private readonly abandoned = new Set<vscode.Terminal>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor() {
+    this.subscriptions.push(
+      vscode.window.onDidStartTerminalShellExecution((e) => {
+        if (this.isOurs(e.terminal)) this.executing.set(e.terminal, e.execution);
+      }),
+      vscode.window.onDidEndTerminalShellExecution((e) => {
+        if (this.executing.get(e.terminal) === e.execution) this.executing.delete(e.terminal);
+      }),
+      vscode.window.onDidCloseTerminal((t) => this.forget(t)),
+    );
+  }
+
+  isOurs(terminal: vscode.Terminal): boolean {
+    return this.slots.some((s) => s.terminal === terminal);
+  }
+
+  isBusy(terminal: vscode.Terminal): boolean {
+    return this.held.has(terminal) || this.executing.has(terminal) || this.abandoned.has(terminal) || terminal.exitStatus !== undefined;
+  }
+
+  /**
+   * A terminal for `key` (incident or runbook) that is idle, or a new one named after `label`.
+   * `fresh` always opens a new one. The terminal is held until `release`.
+   */
+  acquire(key: string, label: string, options: { fresh: boolean; cwd?: vscode.Uri; shellPath: string }): vscode.Terminal {
+    if (!options.fresh) {
+      const idle = this.slots.find((s) => s.key === key && !this.isBusy(s.terminal));
+      if (idle) {
+        this.held.add(idle.terminal);
+        return idle.terminal;
+      }
+    }
+    const taken = new Set(vscode.window.terminals.map((t) => t.name));
+    const base = `On-Call: ${label}`;
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base} (${n})`;
+    const terminal = vscode.window.createTerminal({
+      name,
+      shellPath: options.shellPath,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      iconPath: new vscode.ThemeIcon('flame'),
+      // Bash leaves lines that start with a space out of its history: we send secrets that way.
+      env: { HISTCONTROL: 'ignorespace' },
+      isTransient: true,
+    });
+    this.slots.push({ terminal, key });
+    this.held.add(terminal);
+    return terminal;
+  }
+
+  release(terminal: vscode.Terminal): void {
+    this.held.delete(terminal);
+  }
+
+  /** A command was typed without Enter: the terminal's prompt is the engineer's now. */
+  abandon(terminal: vscode.Terminal): void {
+    this.abandoned.add(terminal);
+  }
+
+  private forget(terminal: vscode.Terminal): void {
+    const k = this.slots.findIndex((s) => s.terminal === terminal);
+    if (k >= 0) this.slots.splice(k, 1);
+    this.executing.delete(terminal);
+    this.held.delete(terminal);
+    this.abandoned.delete(terminal);
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+/** Waits for the terminal's shell integration, up to `timeoutMs`. */
+export function waitForShellIntegration(terminal: vscode.Terminal, timeoutMs: number): Promise<vscode.TerminalShellIntegration | undefined> {
+  if (terminal.shellIntegration) return Promise.resolve(terminal.shellIntegration);
+  return new Promise((resolve) => {
+    const done = (value: vscode.TerminalShellIntegration | undefined) => {
+      clearTimeout(timer);
+      changed.dispose();
+      closed.dispose();
+      resolve(value);
+    };
+    const changed = vscode.window.onDidChangeTerminalShellIntegration((e) => {
+      if (e.terminal === terminal) done(e.shellIntegration);
+    });
+    const closed = vscode.window.onDidCloseTerminal((t) => {
+      if (t === terminal) done(undefined);
+    });
+    const timer = setTimeout(() => done(terminal.shellIntegration), timeoutMs);
+  });
+}
+
+function describeExit(status: vscode.TerminalExitStatus | undefined): string {
+  if (!status) return 'the terminal was closed';
+  const code = status.code === undefined ? '' : ` (exit code ${status.code})`;
+  switch (status.reason) {
+    case vscode.TerminalExitReason.User: return `the terminal was closed${code}`;
+    case vscode.TerminalExitReason.Process: return `the shell exited${code}`;
+    case vscode.TerminalExitReason.Shutdown: return 'the window was closed';
+    default: return `the terminal ended${code}`;
+  }
+}
+
+/**
+ * Runs commands through shell integration; the end comes from the end event, a close or the
+ * shell dying. The execution is matched by what starts next in our (held, idle) terminal, not
+ * only by the object `executeCommand` returns: VS Code pairs the two by comparing command
+ * lines, and the line bash reports can differ from ours (HISTCONTROL=ignoreboth makes it report
+ * `$BASH_COMMAND`, the first simple command; a line starting with a space is not in history),
+ * in which case VS Code starts a new execution object and ours never ends.
+ */
+export class ShellIntegrationRunner implements StepRunner {
+  constructor(
+    private readonly terminal: vscode.Terminal,
+    private readonly integration: vscode.TerminalShellIntegration,
+  ) {}
+
+  execute(commandLine: string): StepExecution {
+    const output = new ChunkQueue();
+    const tracked = new Set<vscode.TerminalShellExecution>();
+    let started = false;
+    let settle!: (end: StepEnd) => void;
+    const ended = new Promise<StepEnd>((resolve) => (settle = resolve));
+    const finish = (end: StepEnd) => {
+      for (const s of subscriptions) s.dispose();
+      clearInterval(poll);
+      settle(end);
+    };
+    const pipe = (execution: vscode.TerminalShellExecution) => {
+      output.follow(execution.read());
+    };
+    const subscriptions = [
+      vscode.window.onDidStartTerminalShellExecution((e) => {
+        if (e.terminal !== this.terminal || started) return;
+        started = true;
+        if (!tracked.has(e.execution)) {
+          tracked.add(e.execution);
+          pipe(e.execution);
+        }
+      }),
+      vscode.window.onDidEndTerminalShellExecution((e) => {
+        if (!tracked.has(e.execution)) return;
+        finish(e.exitCode === undefined ? { exitCode: null, unknownReason: 'the shell did not report an exit code' } : { exitCode: e.exitCode });
+      }),
+      vscode.window.onDidCloseTerminal((t) => {
+        if (t === this.terminal) finish({ exitCode: null, unknownReason: describeExit(t.exitStatus) });
+      }),
+    ];
+    // A shell that dies can leave its terminal open with a message, without a close event.
+    const poll = setInterval(() => {
+      if (this.terminal.exitStatus) finish({ exitCode: null, unknownReason: describeExit(this.terminal.exitStatus) });
+    }, 1000);
+    const execution = this.integration.executeCommand(commandLine);
+    tracked.add(execution);
+    // Read at once: output that comes before the first read is lost.
+    pipe(execution);
+    void ended.then(() => output.close());
+    return { ended, output };
+  }
+}
+
+/** Chunks from one or more streams, as one stream that ends when closed. */
+class ChunkQueue implements AsyncIterable<string> {
+  private readonly chunks: string[] = [];
+  private waiting: (() => void) | undefined;
+  private closed = false;
+
+  follow(stream: AsyncIterable<string>): void {
+    void (async () => {
+      try {
+        for await (const chunk of stream) this.push(chunk);
+      } catch {
+        // Output is best effort.
+      }
+    })();
+  }
+
+  private push(chunk: string): void {
+    this.chunks.push(chunk);
+    this.wake();
+  }
+
+  close(): void {
+    // Let chunks already in flight land before ending.
+    setTimeout(() => {
+      this.closed = true;
+      this.wake();
+    }, 200);
+  }
+
+  private wake(): void {
+    const w = this.waiting;
+    this.waiting = undefined;
+    w?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<string> {
+    for (;;) {
+      while (this.chunks.length) yield this.chunks.shift()!;
+      if (this.closed) return;
+      await new Promise<void>((resolve) => (this.waiting = resolve));
+    }
+  }
+}

@@ -1,0 +1,318 @@
+// The runbook index inside the editor: roots from the settings, a parse worker pool, the
+// persistent cache in the extension's storage, a file watcher feeding debounced batches, lint
+// results per runbook, and the context keys the views depend on. Building starts after
+// activate() has returned.
+import * as vscode from 'vscode';
+import { DebouncedSaveCache, FileModelCache, MemoryModelCache, type ModelCache } from '../../runbooks/cache';
+import { RunbookIndex, type IndexChange, type IndexProgress } from '../../runbooks/index';
+import { DEFAULT_LINT_CONFIG, linkTargets, lintRunbook, type LintConfig, type RuleLevel } from '../../runbooks/lint';
+import type { Problem, Runbook } from '../../runbooks/model';
+import { parseRunbook } from '../../runbooks/parse';
+import { ParsePool } from '../../runbooks/parsePool';
+import { nodeSource } from '../../runbooks/source';
+import { isMarkdownName } from '../../runbooks/text';
+import type { BaseServices, RunbookService, RunbookTesting } from '../services';
+
+/** Today as YYYY-MM-DD in the user's time zone (what "reviewed today" means to them). */
+export function localToday(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export class RunbookIndexService implements RunbookService, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  /** Set by register.ts in test mode only. */
+  testing?: RunbookTesting;
+  private readonly pool: ParsePool;
+  private index: RunbookIndex;
+  private cache: ModelCache = new MemoryModelCache();
+  private readonly lint = new Map<string, Problem[]>();
+  /** Runbook path → runbooks that link to it, for re-linting when it changes. */
+  private readonly linkedFrom = new Map<string, Set<string>>();
+  private readonly linksOf = new Map<string, string[]>();
+  private readonly lintChanged = new vscode.EventEmitter<readonly string[]>();
+  readonly onDidChangeLint = this.lintChanged.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private pendingPaths = new Set<string>();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private firstEventAt = 0;
+  private changeTimer: ReturnType<typeof setTimeout> | undefined;
+  private started: Promise<void> | undefined;
+  private ready = false;
+  /** Watchers for roots outside the workspace folders (the workspace has its own watcher). */
+  private rootWatchers: vscode.Disposable[] = [];
+
+  constructor(private readonly base: BaseServices) {
+    const workerPath = vscode.Uri.joinPath(base.context.extensionUri, 'dist', 'parseWorker.js').fsPath;
+    this.pool = new ParsePool({ workerPath, size: 1, timeoutMs: 10_000, maxHeapMb: 256 });
+    this.index = this.createIndex();
+    this.disposables.push(
+      this.changed,
+      this.lintChanged,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('oncall.runbookRoots') || e.affectsConfiguration('oncall.exclude')) void this.refresh();
+        else if (e.affectsConfiguration('oncall.lint')) this.relintAll();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()),
+    );
+  }
+
+  // ---- RunbookService ------------------------------------------------------------------------
+
+  all(): readonly Runbook[] {
+    return this.index.all();
+  }
+
+  async get(uri: vscode.Uri): Promise<Runbook | undefined> {
+    if (uri.scheme !== 'file' && uri.scheme !== 'untitled') return undefined;
+    const path = uri.fsPath;
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const indexed = this.index.get(path);
+    if (open?.isDirty || (indexed && indexed.parseStatus === 'quick')) {
+      if (!open && !indexed) return undefined;
+      const root = this.index.rootOf(path) ?? vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.replace(/[\\/][^\\/]*$/, '');
+      const text = open ? open.getText() : await nodeSource.readFile(path);
+      return this.pool.parse({ path, root, text });
+    }
+    if (indexed) return indexed;
+    // A markdown file outside the runbook roots (opened from elsewhere) is parsed on demand.
+    if (!isMarkdownName(path) || !open) return undefined;
+    const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.replace(/[\\/][^\\/]*$/, '');
+    return parseRunbook({ path, root, text: open.getText() });
+  }
+
+  // ---- more for the views --------------------------------------------------------------------
+
+  get runbookIndex(): RunbookIndex {
+    return this.index;
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Parse problems and lint problems of one runbook. */
+  problemsOf(path: string): readonly Problem[] {
+    return this.lint.get(path) ?? this.index.get(path)?.problems ?? [];
+  }
+
+  /** Starts the first build; later calls return the same promise. */
+  start(): Promise<void> {
+    this.started ??= this.rebuild();
+    return this.started;
+  }
+
+  /** Re-reads the settings and rebuilds; resolves to the runbook count once current. */
+  async refresh(): Promise<number> {
+    this.index.dispose();
+    this.index = this.createIndex();
+    this.started = this.rebuild();
+    await this.started;
+    await this.index.whenCurrent();
+    return this.index.runbookCount;
+  }
+
+  /** Resolves once the current build and pending watcher batches are done. */
+  async whenCurrent(): Promise<void> {
+    await this.start();
+    if (this.pendingPaths.size > 0) await this.flushWatcher();
+    await this.index.whenCurrent();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private roots(): { roots: string[]; exclude: string[] } {
+    const roots: string[] = [];
+    const exclude = new Set<string>();
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (folder.uri.scheme !== 'file') continue;
+      const config = vscode.workspace.getConfiguration('oncall', folder.uri);
+      const configured = config.get<string[]>('runbookRoots', []).filter((r) => typeof r === 'string' && r.trim() !== '');
+      if (configured.length === 0) roots.push(folder.uri.fsPath);
+      for (const r of configured) {
+        roots.push(/^([a-zA-Z]:)?[\\/]/.test(r) ? r : vscode.Uri.joinPath(folder.uri, r).fsPath);
+      }
+      for (const g of config.get<string[]>('exclude', [])) if (typeof g === 'string') exclude.add(g);
+    }
+    return { roots, exclude: [...exclude] };
+  }
+
+  private createIndex(): RunbookIndex {
+    const { roots, exclude } = this.roots();
+    const index = new RunbookIndex({ source: nodeSource, parser: this.pool, roots, exclude, cache: undefined, parseConcurrency: 3 });
+    index.onDidChange((change) => this.indexChanged(index, change));
+    for (const w of this.rootWatchers.splice(0)) w.dispose();
+    for (const root of roots) {
+      const uri = vscode.Uri.file(root);
+      if (vscode.workspace.getWorkspaceFolder(uri)) continue;
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(uri, '**/*'));
+      const onEvent = (u: vscode.Uri) => this.fileEvent(u);
+      this.rootWatchers.push(watcher, watcher.onDidCreate(onEvent), watcher.onDidChange(onEvent), watcher.onDidDelete(onEvent));
+    }
+    return index;
+  }
+
+  private async rebuild(): Promise<void> {
+    const index = this.index;
+    const { roots } = this.roots();
+    try {
+      const storage = this.base.context.storageUri ?? this.base.context.globalStorageUri;
+      const file = await FileModelCache.open(vscode.Uri.joinPath(storage, 'runbook-cache').fsPath, roots);
+      this.cache = new DebouncedSaveCache(file, 5_000, (err) => this.base.log.warn(`runbook cache not saved: ${err.message}`));
+    } catch (err) {
+      this.base.log.warn(`runbook cache unavailable: ${(err as Error).message}`);
+      this.cache = new MemoryModelCache();
+    }
+    if (index !== this.index) return;
+    index.setCache(this.cache);
+    const started = Date.now();
+    await vscode.window.withProgress(
+      { location: { viewId: 'oncall.runbooks' } },
+      () =>
+        vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Indexing runbooks' }, async (progress) => {
+          const unsubscribe = index.onProgress((p) => this.progressed(p, progress));
+          try {
+            await index.build();
+          } finally {
+            unsubscribe();
+          }
+        }),
+    );
+    if (index !== this.index) return;
+    this.setReady();
+    this.base.log.info(`indexed ${index.runbookCount} runbooks under ${roots.length} root(s) in ${Date.now() - started} ms`);
+  }
+
+  private progressed(p: IndexProgress, progress: vscode.Progress<{ message?: string }>): void {
+    if (p.phase === 'parsing' || p.phase === 'done') this.setReady();
+    if (p.phase === 'titles') progress.report({ message: `reading ${p.done}/${p.total}` });
+    else if (p.phase === 'parsing') progress.report({ message: `parsing ${p.done}/${p.total}` });
+  }
+
+  private setReady(): void {
+    if (this.ready) return;
+    this.ready = true;
+    void vscode.commands.executeCommand('setContext', 'oncall.indexReady', true);
+  }
+
+  private indexChanged(index: RunbookIndex, change: IndexChange): void {
+    if (index !== this.index) return;
+    const relint = new Set<string>(change.updated);
+    for (const path of [...change.updated, ...change.removed]) {
+      for (const from of this.linkedFrom.get(path) ?? []) relint.add(from);
+    }
+    for (const path of change.removed) {
+      this.lint.delete(path);
+      this.unlink(path);
+    }
+    for (const path of change.updated) {
+      const runbook = index.get(path);
+      if (!runbook) continue;
+      this.unlink(path);
+      const targets = linkTargets(runbook);
+      this.linksOf.set(path, targets);
+      for (const target of targets) {
+        let set = this.linkedFrom.get(target);
+        if (!set) this.linkedFrom.set(target, (set = new Set()));
+        set.add(path);
+      }
+    }
+    this.relint([...relint]);
+    this.lintChanged.fire([...relint, ...change.removed]);
+    void vscode.commands.executeCommand('setContext', 'oncall.hasRunbooks', index.runbookCount > 0);
+    // A single file updates the views at once; a stream of build results every 150 ms.
+    if (change.updated.length + change.removed.length <= 2 && !this.changeTimer) this.changed.fire();
+    else this.changeTimer ??= setTimeout(() => {
+      this.changeTimer = undefined;
+      this.changed.fire();
+    }, 150);
+  }
+
+  private unlink(path: string): void {
+    for (const target of this.linksOf.get(path) ?? []) {
+      const set = this.linkedFrom.get(target);
+      if (set?.delete(path) && set.size === 0) this.linkedFrom.delete(target);
+    }
+    this.linksOf.delete(path);
+  }
+
+  private lintConfigs = new Map<string, LintConfig>();
+
+  private lintConfig(path: string): LintConfig {
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path));
+    const key = folder?.uri.toString() ?? '';
+    let config = this.lintConfigs.get(key);
+    if (!config) {
+      const c = vscode.workspace.getConfiguration('oncall.lint', folder?.uri);
+      const rules = c.get<Record<string, RuleLevel>>('rules', {});
+      config = {
+        staleAfterDays: c.get<number>('staleAfterDays', DEFAULT_LINT_CONFIG.staleAfterDays),
+        requiredSections: c.get<string[]>('requiredSections', [...DEFAULT_LINT_CONFIG.requiredSections]),
+        rules: typeof rules === 'object' && rules !== null ? rules : {},
+      };
+      this.lintConfigs.set(key, config);
+    }
+    return config;
+  }
+
+  private relint(paths: readonly string[]): void {
+    const today = localToday();
+    for (const path of paths) {
+      const runbook = this.index.get(path);
+      if (!runbook) continue;
+      const config = this.lintConfig(path);
+      const parse = runbook.problems
+        .map((p) => (config.rules[p.ruleId] ? { ...p, severity: config.rules[p.ruleId] as RuleLevel } : p))
+        .filter((p): p is Problem => p.severity !== 'off');
+      const found = lintRunbook(runbook, { today, runbookAt: (p) => this.index.get(p) }, config);
+      this.lint.set(path, [...parse, ...found]);
+    }
+  }
+
+  private relintAll(): void {
+    this.lintConfigs.clear();
+    const paths = this.index.all().map((r) => r.path);
+    this.relint(paths);
+    this.lintChanged.fire(paths);
+    this.changed.fire();
+  }
+
+  /** Called by the watcher: coalesces events into batches (a branch switch is one batch). */
+  fileEvent(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file') return;
+    const path = uri.fsPath;
+    if (!this.index.rootOf(path)) return;
+    if (!isMarkdownName(path) && !this.couldBeFolder(path)) return;
+    if (this.pendingPaths.size === 0) this.firstEventAt = Date.now();
+    this.pendingPaths.add(path);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    // Quiet for 100 ms, or at most 1 s after the first event of a burst.
+    const wait = Math.max(0, Math.min(100, 1000 - (Date.now() - this.firstEventAt)));
+    this.flushTimer = setTimeout(() => void this.flushWatcher(), wait);
+  }
+
+  private couldBeFolder(path: string): boolean {
+    // Folder events matter (a deleted or moved-in folder); other files never do.
+    return !/\.[A-Za-z0-9]{1,8}$/.test(path) || this.index.all().some((r) => r.path.startsWith(path + '/') || r.path.startsWith(path + '\\'));
+  }
+
+  private async flushWatcher(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const paths = [...this.pendingPaths];
+    this.pendingPaths.clear();
+    if (paths.length === 0) return;
+    await this.start();
+    await this.index.update(paths);
+  }
+
+  dispose(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.changeTimer) clearTimeout(this.changeTimer);
+    this.index.dispose();
+    this.pool.dispose();
+    if (this.cache instanceof DebouncedSaveCache) void this.cache.flush().catch(() => {});
+    for (const d of [...this.disposables, ...this.rootWatchers]) d.dispose();
+  }
+}

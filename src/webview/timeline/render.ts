@@ -1,0 +1,151 @@
+// DOM builders for the timeline page. Every piece of text that came from a person (notes,
+// titles, names, commands, runbook names) is set with textContent, never parsed as HTML.
+import type { Incident, Milestone, Role, TimelineEvent } from '../../incidents/model';
+
+export type Category = 'note' | 'command' | 'status' | 'other';
+
+export const ROLE_NAMES: Record<Role, string> = {
+  commander: 'Incident commander',
+  techLead: 'Tech lead',
+  commsLead: 'Communications lead',
+  scribe: 'Scribe',
+};
+
+export const MILESTONE_NAMES: Record<Milestone, string> = {
+  impactStarted: 'Impact started',
+  detected: 'Detected',
+  acknowledged: 'Acknowledged',
+  mitigated: 'Mitigated',
+  resolved: 'Resolved',
+};
+
+export function categoryOf(e: TimelineEvent): Category {
+  switch (e.type) {
+    case 'note':
+    case 'correction':
+      return 'note';
+    case 'commandRun':
+      return 'command';
+    case 'unknown':
+      return 'other';
+    default:
+      return 'status';
+  }
+}
+
+/** Creates an element with a class and optional text (as text). */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export function localTime(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+export function utcTime(iso: string): string {
+  const d = new Date(iso);
+  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
+}
+
+export function duration(ms: number): string {
+  const neg = ms < 0;
+  let s = Math.floor(Math.abs(ms) / 1000);
+  const d = Math.floor(s / 86400);
+  s -= d * 86400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  const text = d > 0 ? `${d} d ${h} h` : h > 0 ? `${h} h ${pad(m)} min` : m > 0 ? `${m} min ${pad(s)} s` : `${s} s`;
+  return neg ? `-${text}` : text;
+}
+
+function summaryLine(e: TimelineEvent, byId: Map<string, TimelineEvent>): { kind: string; text: string } {
+  switch (e.type) {
+    case 'declared':
+      return { kind: 'Declared', text: `${e.severity}: ${e.title}${e.summary ? ` — ${e.summary}` : ''}${e.commander ? ` (commander ${e.commander})` : ''}` };
+    case 'note':
+      return { kind: 'Note', text: e.text };
+    case 'statusChanged':
+      return { kind: 'Status', text: `${e.from} → ${e.to}${e.summary ? ` — ${e.summary}` : ''}` };
+    case 'severityChanged':
+      return { kind: 'Severity', text: `${e.from} → ${e.to}${e.reason ? ` — ${e.reason}` : ''}` };
+    case 'roleAssigned':
+      return { kind: 'Role', text: `${ROLE_NAMES[e.role]}: ${e.person || 'unassigned'}${e.previous ? ` (was ${e.previous})` : ''}` };
+    case 'milestone':
+      return { kind: 'Milestone', text: `${MILESTONE_NAMES[e.milestone]} at ${localTime(e.at)} (${utcTime(e.at)})${e.reason ? ` — ${e.reason}` : ''}` };
+    case 'commandRun': {
+      const exit = e.exitCode === null ? `exit code unknown${e.unknownReason ? ` (${e.unknownReason})` : ''}` : `exit ${e.exitCode}`;
+      return { kind: 'Command', text: `${e.command}\n${e.runbookTitle} · block ${e.blockIndex + 1} · ${exit} · ${(e.durationMs / 1000).toFixed(1)} s` };
+    }
+    case 'statusUpdate':
+      return { kind: e.state === 'posted' ? `Update posted (${e.audience})` : `Update drafted (${e.audience})`, text: e.text };
+    case 'reminderSnoozed':
+      return { kind: 'Snoozed', text: `${e.minutes} min — ${e.reason}` };
+    case 'summaryChanged':
+      return { kind: 'Impact', text: e.summary };
+    case 'pinned': {
+      const target = byId.get(e.target);
+      return { kind: e.pinned ? 'Pinned' : 'Unpinned', text: target ? `${localTime(target.time)} ${target.type}` : e.target };
+    }
+    case 'correction': {
+      const target = byId.get(e.target);
+      return { kind: 'Correction', text: `${target ? `${localTime(target.time)}: ` : ''}${e.text}` };
+    }
+    case 'unknown':
+      return { kind: `Unknown event (${e.originalType || 'no type'})`, text: 'Written by a newer version; kept as it is.' };
+  }
+}
+
+export interface RowActions {
+  pin(eventId: string, pinned: boolean): void;
+  correct(eventId: string, row: HTMLElement): void;
+}
+
+/** One event as a list item. */
+export function renderEvent(e: TimelineEvent, incident: Incident, byId: Map<string, TimelineEvent>, actions: RowActions): HTMLLIElement {
+  const category = categoryOf(e);
+  const li = el('li', `event cat-${category} type-${e.type}`);
+  li.dataset.id = e.id;
+  const meta = el('div', 'meta');
+  const time = el('time', 'local', localTime(e.time));
+  time.dateTime = e.time;
+  meta.append(time, el('span', 'utc', utcTime(e.time)), el('span', 'author', e.author));
+  const { kind, text } = summaryLine(e, byId);
+  meta.append(el('span', 'kind', kind));
+  const pinned = incident.pinned.includes(e.id);
+  if (pinned) meta.append(el('span', 'pin-mark', 'Pinned'));
+  li.append(meta);
+
+  const corrected = incident.corrections?.[e.id];
+  const body = el('div', e.type === 'commandRun' ? 'body command' : 'body', corrected ?? text);
+  li.append(body);
+  if (corrected !== undefined) {
+    li.classList.add('corrected');
+    li.append(el('div', 'original', `Originally: ${text}`));
+  }
+  if (e.type === 'note' && /^\s*TODO:/i.test(corrected ?? e.text)) li.classList.add('follow-up');
+
+  const row = el('div', 'actions');
+  const pinButton = el('button', 'link-button', pinned ? 'Unpin' : 'Pin');
+  pinButton.type = 'button';
+  pinButton.setAttribute('aria-pressed', String(pinned));
+  pinButton.setAttribute('aria-label', `${pinned ? 'Unpin' : 'Pin'} the ${kind.toLowerCase()} of ${localTime(e.time)}`);
+  pinButton.addEventListener('click', () => actions.pin(e.id, !pinned));
+  row.append(pinButton);
+  if (e.type !== 'unknown' && e.type !== 'pinned') {
+    const fix = el('button', 'link-button', 'Correct…');
+    fix.type = 'button';
+    fix.setAttribute('aria-label', `Correct the ${kind.toLowerCase()} of ${localTime(e.time)}`);
+    fix.addEventListener('click', () => actions.correct(e.id, li));
+    row.append(fix);
+  }
+  li.append(row);
+  return li;
+}

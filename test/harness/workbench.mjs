@@ -1,0 +1,79 @@
+// UI checks against the real workbench: code-server + headless Chromium (playwright-core).
+// openWorkbench() gives a page with the extension under development (or an installed .vsix)
+// loaded on a copy of the sample runbooks; screenshot() writes to test-output/screenshots/.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchBrowser, makeWorkspace, projectDir, startCodeServer, workbenchUrl } from './codeServer.mjs';
+
+export const screenshotDir = join(projectDir, 'test-output', 'screenshots');
+
+/**
+ * @param {{ theme?: 'dark' | 'light', settings?: object, workspace?: string, restricted?: boolean,
+ *           extensionsDir?: string, useDevelopmentExtension?: boolean, viewport?: {width:number,height:number} }} options
+ */
+export async function openWorkbench(options = {}) {
+  const {
+    theme = 'dark',
+    settings = {},
+    restricted = false,
+    extensionsDir,
+    useDevelopmentExtension = true,
+    viewport = { width: 1400, height: 900 },
+  } = options;
+  const workspace = options.workspace ?? makeWorkspace();
+  const server = await startCodeServer({
+    workspace,
+    restricted,
+    extensionsDir,
+    // `theme` is 'dark' or 'light'. code-server's web workbench (4.100.3, offline) ignores
+    // `workbench.colorTheme` and the preferred-theme settings by name, but it does follow the
+    // browser's colour scheme: the page below emulates it, and the workbench picks a dark theme
+    // (Abyss, the first dark one it loads) or its default light theme (Light+).
+    settings: { 'window.autoDetectColorScheme': true, ...settings },
+  });
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport, colorScheme: theme === 'light' ? 'light' : 'dark' });
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(
+    workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: useDevelopmentExtension ? projectDir : undefined }),
+  );
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  // Let the extension host start and the first views render.
+  await page.waitForSelector('.activitybar', { timeout: 60_000 });
+  await page.waitForTimeout(2500);
+  mkdirSync(screenshotDir, { recursive: true });
+  const wb = {
+    page,
+    server,
+    workspace,
+    pageErrors,
+    /** Saves a PNG and returns its path. */
+    async screenshot(name) {
+      const path = join(screenshotDir, `${name}.png`);
+      await page.screenshot({ path });
+      return path;
+    },
+    /** Runs a command from the command palette by its title. */
+    async runCommand(title) {
+      await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
+      await page.keyboard.press('Control+Shift+P');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      await page.waitForTimeout(500);
+      await page.keyboard.press('Enter');
+    },
+    /** Opens the On-Call container in the activity bar. */
+    async openOnCall() {
+      await page.locator('.activitybar [aria-label^="On-Call"]').first().click();
+      await page.waitForSelector('.pane-header[aria-label^="Runbooks"], .pane-header >> text=Runbooks', { timeout: 20_000 });
+      await page.waitForTimeout(800);
+    },
+    async close() {
+      await browser.close().catch(() => {});
+      await server.stop();
+    },
+  };
+  return wb;
+}

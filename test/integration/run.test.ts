@@ -1,0 +1,218 @@
+// Running code blocks in the real editor: a runbook written by the test into the workspace,
+// its blocks run through the public commands with argument objects, their effects checked on
+// disk. The danger modal is answered through the test-mode API (see src/vscode/run/confirm.ts);
+// test/ui/run.ui.mjs answers the real modal in the workbench.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'oncall-runbooks.oncall-runbooks';
+
+interface RunResult {
+  command: string;
+  exitCode: number | null;
+  durationMs: number;
+  terminalName: string;
+  outputTail?: string;
+  unknownReason?: string;
+  failedCommand?: string;
+}
+
+interface ConfirmationRequest {
+  command: string;
+  findings: { ruleId: string }[];
+  markedDangerous: boolean;
+}
+
+interface TestingApi {
+  run: {
+    setConfirmation(fn: ((req: ConfirmationRequest) => Promise<boolean>) | undefined): void;
+    lastRun(runbookPath: string, blockIndex: number): RunResult | undefined;
+  };
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+describe('Run code blocks', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let runbook: string;
+  let testing: TestingApi;
+  const blocks: Record<string, number> = {};
+
+  /** The blocks, by name; their index is their position. */
+  function runbookText(d: string): string {
+    const spec: Array<[string, string, string]> = [
+      ['ok', 'bash', `echo ok > ${q(path.join(d, 'ok.txt'))}`],
+      ['three', 'bash', `sh -c 'exit 3'`],
+      ['placeholders', 'bash', `printf '%s|%s' <value> "in quotes: <value>" > ${q(path.join(d, 'value.txt'))}; echo '<other>' >> ${q(path.join(d, 'value.txt'))}`],
+      ['danger', 'bash', `rm -rf ${q(path.join(d, 'victim'))}`],
+      ['marked', 'bash {danger}', `echo marked > ${q(path.join(d, 'marked.txt'))}`],
+      ['cd', 'bash', `mkdir -p ${q(path.join(d, 'sub'))} && cd ${q(path.join(d, 'sub'))}\nexport ONCALL_STATE=42`],
+      ['state', 'bash', `pwd > ${q(path.join(d, 'state.txt'))}; echo "$ONCALL_STATE" >> ${q(path.join(d, 'state.txt'))}`],
+      ['busy', 'bash', `sleep 4; echo done > ${q(path.join(d, 'busy.txt'))}`],
+      ['second', 'bash', `echo second > ${q(path.join(d, 'second.txt'))}`],
+      ['multi', 'bash', `echo one > ${q(path.join(d, 'm1.txt'))}\nsh -c 'exit 4'\necho three > ${q(path.join(d, 'm3.txt'))}`],
+      ['heredoc', 'bash', `cat > ${q(path.join(d, 'heredoc.txt'))} <<EOF\nname: <name>\nEOF\nif [ -s ${q(path.join(d, 'heredoc.txt'))} ]; then\n  echo yes >> ${q(path.join(d, 'heredoc.txt'))}\nfi`],
+      ['long', 'bash', `true\nprintf '%s' <long> > ${q(path.join(d, 'long.txt'))}`],
+      ['sql', 'sql', 'SELECT count(*) FROM orders WHERE id = <id>;'],
+      ['console', 'console', `$ echo console > ${q(path.join(d, 'console.txt'))}\nconsole`],
+      ['secret', 'bash', `printf '%s' <api_token> | wc -c > ${q(path.join(d, 'secret.txt'))}`],
+    ];
+    let md = '---\ntitle: Run command tests\nowner: tests\n---\n\n# Run command tests\n\n';
+    spec.forEach(([name, lang, body], index) => {
+      blocks[name] = index;
+      md += `## ${name}\n\n\`\`\`${lang}\n${body}\n\`\`\`\n\n`;
+    });
+    return md;
+  }
+
+  const run = (name: string, values?: Record<string, string>, command = 'oncall.runCodeBlock') =>
+    vscode.commands.executeCommand<RunResult | undefined>(command, { uri: runbook, index: blocks[name], ...(values ? { values } : {}) });
+
+  before(async () => {
+    const api = await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    assert.ok(api.testing, 'the extension exposes its test API in ExtensionMode.Test');
+    testing = api.testing as TestingApi;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oncall-run-it-'));
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    fs.mkdirSync(path.join(folder, 'testing'), { recursive: true });
+    runbook = path.join(folder, 'testing', 'run-commands.md');
+    fs.writeFileSync(runbook, runbookText(dir));
+    // Wait for the index to pick the new file up.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      await vscode.commands.executeCommand('oncall.refreshIndex');
+      const ok = await vscode.commands.executeCommand('oncall.copyCodeBlock', { uri: runbook, index: blocks.ok }).then(() => true, () => false);
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error('the test runbook was not indexed within 20 s');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  });
+
+  after(() => {
+    testing?.run.setConfirmation(undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs a block that exits 0 and one that exits 3, and records both codes', async () => {
+    const ok = await run('ok');
+    assert.equal(ok?.exitCode, 0);
+    assert.equal(fs.readFileSync(path.join(dir, 'ok.txt'), 'utf8'), 'ok\n');
+    assert.ok(ok!.durationMs >= 0);
+    assert.match(ok!.terminalName, /^On-Call: Run command tests/);
+    const three = await run('three');
+    assert.equal(three?.exitCode, 3);
+    assert.equal(testing.run.lastRun(runbook, blocks.three)?.exitCode, 3);
+    assert.equal(testing.run.lastRun(runbook, blocks.ok)?.exitCode, 0);
+  });
+
+  it('fills placeholders from the argument object without prompting, exactly as given', async () => {
+    const value = `it's "$(touch ${path.join(dir, 'canary')})" \`id\` ; | & ! 🔥`;
+    const result = await run('placeholders', { value, other: '$HOME' });
+    assert.equal(result?.exitCode, 0);
+    assert.equal(fs.readFileSync(path.join(dir, 'value.txt'), 'utf8'), `${value}|in quotes: ${value}$HOME\n`);
+    assert.equal(fs.existsSync(path.join(dir, 'canary')), false);
+  });
+
+  it('refuses a missing or unusable value from code, and runs nothing', async () => {
+    await assert.rejects(run('placeholders', { value: 'x' }), /No value for <other>/);
+    await assert.rejects(run('placeholders', { value: 'a\nb', other: 'y' }), /control character U\+000A/);
+    await assert.rejects(run('placeholders', { value: '--force', other: 'y' }), /starts with "-"/);
+  });
+
+  it('does not run a dangerous block when the confirmation is declined; the request shows the exact command', async () => {
+    const victim = path.join(dir, 'victim');
+    fs.mkdirSync(victim);
+    const seen: ConfirmationRequest[] = [];
+    testing.run.setConfirmation(async (req) => {
+      seen.push(req);
+      return false;
+    });
+    try {
+      assert.equal(await run('danger'), undefined);
+      assert.ok(fs.existsSync(victim), 'the declined command ran');
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0].command, `rm -rf ${q(victim)}`);
+      assert.deepEqual(seen[0].findings.map((f) => f.ruleId), ['rm-recursive']);
+      // A block the runbook marks dangerous asks too.
+      assert.equal(await run('marked'), undefined);
+      assert.equal(seen[1].markedDangerous, true);
+      assert.equal(fs.existsSync(path.join(dir, 'marked.txt')), false);
+      // Confirmed, it runs.
+      testing.run.setConfirmation(async () => true);
+      assert.equal((await run('danger'))?.exitCode, 0);
+      assert.equal(fs.existsSync(victim), false);
+    } finally {
+      testing.run.setConfirmation(undefined);
+    }
+  });
+
+  it('reuses its terminal, which keeps cd and exported variables between blocks', async () => {
+    const first = await run('cd');
+    const second = await run('state');
+    assert.equal(first?.exitCode, 0);
+    assert.equal(second?.terminalName, first?.terminalName);
+    assert.equal(fs.readFileSync(path.join(dir, 'state.txt'), 'utf8'), `${path.join(dir, 'sub')}\n42\n`);
+  });
+
+  it('does not interrupt a busy terminal: the next block opens another', async () => {
+    const busy = run('busy');
+    await new Promise((r) => setTimeout(r, 1500));
+    const second = await run('second');
+    assert.equal(second?.exitCode, 0);
+    const first = await busy;
+    assert.equal(first?.exitCode, 0, 'the busy command was interrupted');
+    assert.equal(fs.readFileSync(path.join(dir, 'busy.txt'), 'utf8'), 'done\n');
+    assert.notEqual(second?.terminalName, first?.terminalName);
+    assert.match(second!.terminalName, /\(\d+\)$/);
+  });
+
+  it('reports the failure of the second line of a multi-line block, and stops there', async () => {
+    const result = await run('multi');
+    assert.equal(result?.exitCode, 4);
+    assert.equal(result?.failedCommand, "sh -c 'exit 4'");
+    assert.ok(fs.existsSync(path.join(dir, 'm1.txt')));
+    assert.equal(fs.existsSync(path.join(dir, 'm3.txt')), false, 'the line after the failure ran');
+  });
+
+  it('runs here-documents and if blocks as single commands, with a quoted value inside', async () => {
+    const result = await run('heredoc', { name: "o'neil $(id) `x` \\" });
+    assert.equal(result?.exitCode, 0);
+    assert.equal(fs.readFileSync(path.join(dir, 'heredoc.txt'), 'utf8'), "name: o'neil $(id) `x` \\\nyes\n");
+  });
+
+  it('runs a 10,000-character value intact, in the second command of a block', async () => {
+    const long = 'x'.repeat(9_984) + "'$(touch canary)";
+    const result = await run('long', { long });
+    assert.equal(result?.exitCode, 0);
+    assert.equal(fs.readFileSync(path.join(dir, 'long.txt'), 'utf8'), long);
+  });
+
+  it('strips prompts and output of a console block', async () => {
+    assert.equal((await run('console'))?.exitCode, 0);
+    assert.equal(fs.readFileSync(path.join(dir, 'console.txt'), 'utf8'), 'console\n');
+  });
+
+  it('masks secret values in the result, and keeps them out of the output tail', async () => {
+    const result = await run('secret', { api_token: 'hunter2-secret' });
+    assert.equal(result?.exitCode, 0);
+    assert.equal(fs.readFileSync(path.join(dir, 'secret.txt'), 'utf8').trim(), '14');
+    assert.doesNotMatch(JSON.stringify(result), /hunter2/);
+    assert.match(result!.command, /\*{8}/);
+  });
+
+  it('copies blocks (any language) and refuses to run a SQL block', async () => {
+    const copied = await vscode.commands.executeCommand<string>('oncall.copyCodeBlock', { uri: runbook, index: blocks.placeholders, values: { value: 'a b' } });
+    assert.match(copied, /printf '%s\|%s' 'a b' "in quotes: "'a b'"" > /);
+    assert.equal(await vscode.env.clipboard.readText(), copied);
+    assert.equal(await vscode.commands.executeCommand('oncall.copyCodeBlock', { uri: runbook, index: blocks.sql }), 'SELECT count(*) FROM orders WHERE id = <id>;');
+    await assert.rejects(run('sql', { id: '1' }), /can be copied, not run/);
+  });
+
+  it('explains a block index that does not exist', async () => {
+    await assert.rejects(vscode.commands.executeCommand('oncall.runCodeBlock', { uri: runbook, index: 99 }), /has 15 code blocks; there is no block 99/);
+  });
+});

@@ -1,0 +1,63 @@
+import { strict as assert } from 'node:assert';
+import { resolve } from 'node:path';
+import { parseRunbook } from '../../../src/runbooks/parse';
+import { ParsePool } from '../../../src/runbooks/parsePool';
+import { fixtureText } from './helpers';
+
+const workerPath = resolve(__dirname, 'tsWorker.cjs');
+
+describe('runbooks/parsePool', function () {
+  // Each worker loads TypeScript through tsx, which takes a moment on a busy machine.
+  this.timeout(60_000);
+  const pools: ParsePool[] = [];
+  const pool = (options: Partial<ConstructorParameters<typeof ParsePool>[0]> = {}) => {
+    const p = new ParsePool({ workerPath, timeoutMs: 30_000, ...options });
+    pools.push(p);
+    return p;
+  };
+  afterEach(() => {
+    for (const p of pools.splice(0)) p.dispose();
+  });
+
+  it('parses in a worker thread into the same model as the inline parser', async () => {
+    const input = { path: '/repo/area-b/fences.md', root: '/repo', text: fixtureText('area-b/fences.md') };
+    const fromWorker = await pool({ size: 2 }).parse(input);
+    assert.deepEqual(fromWorker, parseRunbook(input));
+  });
+
+  it('stops a file that takes too long, says so, and carries on with a new worker', async () => {
+    const p = pool({ timeoutMs: 1 });
+    const slow = await p.parse({ path: '/r/slow.md', root: '/r', text: '# Slow\n' });
+    assert.equal(slow.parseStatus, 'failed');
+    assert.equal(slow.title, 'Slow', 'the quick model is kept');
+    assert.match(slow.problems.at(-1)?.message ?? '', /took longer than 1 ms/);
+    assert.equal(p.restarts, 1);
+  });
+
+  it('stops a file that needs too much memory and carries on', async () => {
+    const p = pool({ maxHeapMb: 16 });
+    const big = Array.from({ length: 20_000 }, (_, i) => `- item ${i} with [link](x${i}) and *emphasis* \`code\``).join('\n');
+    const failed = await p.parse({ path: '/r/big.md', root: '/r', text: big });
+    assert.equal(failed.parseStatus, 'failed');
+    assert.match(failed.problems.at(-1)?.message ?? '', /more than 16 MB of memory/);
+    const next = await p.parse({ path: '/r/next.md', root: '/r', text: '# Next\n' });
+    assert.equal(next.parseStatus, 'full');
+    assert.equal(next.title, 'Next');
+  });
+
+  it('fails every file with a clear reason when the worker cannot start', async () => {
+    const p = pool({ workerPath: resolve(__dirname, 'no-such-worker.js') });
+    const results = await Promise.all([1, 2, 3, 4].map((i) => p.parse({ path: `/r/${i}.md`, root: '/r', text: `# T${i}\n` })));
+    assert.ok(results.every((r) => r.parseStatus === 'failed'));
+    assert.match(results[3]!.problems.at(-1)!.message, /could not start|stopped while reading/);
+  });
+
+  it('resolves pending work as failed when disposed', async () => {
+    const p = pool();
+    const pending = p.parse({ path: '/r/x.md', root: '/r', text: '# X\n' });
+    p.dispose();
+    const r = await pending;
+    assert.equal(r.parseStatus, 'failed');
+    assert.match(r.problems.at(-1)!.message, /shut down/);
+  });
+});
