@@ -225,8 +225,10 @@ export class RunbookIndex {
       }
       files.push({ path, root: this.rootOf(path) as string, stamp: { size: stat.size, mtimeMs: stat.mtimeMs } });
     }
+    // A file can come both by name and inside a folder event: once is enough.
+    const unique = [...new Map(files.map((f) => [f.path, f])).values()];
     // One file is parsed at once; a batch gets titles first, like a build.
-    await this.process(files, () => !this.disposed, files.length > 1, true);
+    await this.process(unique, () => !this.disposed, unique.length > 1, true);
     this.flush();
   }
 

@@ -2,7 +2,7 @@
 // everything else in the webview uses these few functions, so swapping it (for native elements
 // or another library) means rewriting this file only.
 import {
-  provideVSCodeDesignSystem, vsCodeBadge, vsCodeButton, vsCodeCheckbox, vsCodeDivider, vsCodeDropdown, vsCodeOption, vsCodeTextArea, vsCodeTextField,
+  provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDivider, vsCodeDropdown, vsCodeOption, vsCodeTextArea, vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
 
 let registered = false;
@@ -12,7 +12,7 @@ export function registerToolkit(): void {
   if (registered) return;
   registered = true;
   provideVSCodeDesignSystem().register(
-    vsCodeBadge(), vsCodeButton(), vsCodeCheckbox(), vsCodeDivider(), vsCodeDropdown(), vsCodeOption(), vsCodeTextArea(), vsCodeTextField(),
+    vsCodeButton(), vsCodeCheckbox(), vsCodeDivider(), vsCodeDropdown(), vsCodeOption(), vsCodeTextArea(), vsCodeTextField(),
   );
 }
 
@@ -117,10 +117,15 @@ export function checkbox(label: string, checked: boolean, onChange: (checked: bo
   return el;
 }
 
+/**
+ * A badge. Not the toolkit's `vscode-badge`: its template binds a `style` attribute, which a
+ * strict policy (no 'unsafe-inline' styles) blocks and reports. A span with theme colours
+ * (see .badge in media/timeline.css) looks the same.
+ */
 export function badge(text: string, className?: string): HTMLElement {
-  const el = document.createElement('vscode-badge');
+  const el = document.createElement('span');
   el.textContent = text;
-  if (className) el.className = className;
+  el.className = className ? `badge ${className}` : 'badge';
   return el;
 }
 

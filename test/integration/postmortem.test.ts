@@ -79,10 +79,9 @@ describe('Post-mortem: commit from the editor', () => {
     const journal = fs.readFileSync(path.join(ext.extensionPath, 'test', 'fixtures', 'postmortem', 'demo-incident.jsonl'), 'utf8');
     const events = journal.split('\n').filter(Boolean).map((l) => JSON.parse(l) as TimelineEvent);
     const dir = path.join(workspaceDir(), 'postmortems');
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, '2026-11-24-INC-20261124-001-api-gateway-5xx-on-tracking-routes.md');
-    fs.writeFileSync(file, renderPostmortem(events));
-    pmUri = vscode.Uri.file(file);
+    pmUri = vscode.Uri.file(path.join(dir, '2026-11-24-INC-20261124-001-api-gateway-5xx-on-tracking-routes.md'));
+    // Through the editor's file service, so an open editor never sees the file as changed behind its back.
+    await vscode.workspace.fs.writeFile(pmUri, new TextEncoder().encode(renderPostmortem(events)));
   });
 
   it('refuses an incomplete post-mortem from code with the list of what is missing', async () => {

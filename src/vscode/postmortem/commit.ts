@@ -27,8 +27,7 @@ export async function commitPostmortem(
 ): Promise<string | undefined> {
   const uri = targetUri(arg);
   const doc = await vscode.workspace.openTextDocument(uri);
-  if (doc.isDirty) { const ok = await doc.save(); console.log('DEBUG cmd save', ok, doc.isDirty, doc.version, doc.uri.toString(), vscode.window.activeTextEditor?.document === doc); }
-  if (doc.isDirty && !(await doc.save())) throw new UserError(`${vscode.workspace.asRelativePath(uri)} could not be saved, so it was not committed.`);
+  if (doc.isDirty && !(await doc.save()) && doc.isDirty) throw new UserError(`${vscode.workspace.asRelativePath(uri)} could not be saved, so it was not committed.`);
   const text = doc.getText();
   const meta = readFrontMatter(text);
   if (!meta || typeof meta.incident !== 'string') {
