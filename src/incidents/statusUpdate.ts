@@ -60,7 +60,7 @@ const REDACTIONS: RegExp[] = [
 
 /** Removes hostnames, addresses, URLs, paths and inline code from text meant for customers. */
 export function redactInternalDetail(text: string): string {
-  let out = text;
+  let out = text.replace(BIDI_CONTROLS, '');
   for (const re of REDACTIONS) {
     out = out.replace(re, (match, lead?: unknown) => (typeof lead === 'string' && /^\s$/.test(lead) ? `${lead}${REDACTED}` : REDACTED));
   }
@@ -101,8 +101,11 @@ function describeInternal(e: TimelineEvent, now: number): string | undefined {
   }
 }
 
+/** Direction overrides and isolates: in a pasted update they could reverse the words after them. */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
 function oneLine(text: string, max = 240): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = text.replace(BIDI_CONTROLS, '').replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

@@ -5,9 +5,10 @@
 // and modification time are unchanged, and after reading it when the content hash (which
 // includes the parser version) matches.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Runbook } from './model';
+import { toPacked, unpack, type PackedRunbook } from './store';
 import { PARSER_VERSION } from './text';
 import { breather } from './yieldable';
 
@@ -28,11 +29,11 @@ export interface ModelCache {
 }
 
 interface CacheHeader {
-  format: 2;
+  format: 3;
   parserVersion: number;
 }
 
-type CacheLine = [path: string, size: number, mtimeMs: number, model: Runbook];
+type CacheLine = [path: string, size: number, mtimeMs: number, model: PackedRunbook];
 
 /** The cache file name for a set of roots, so different workspaces do not share entries. */
 export function cacheFileName(roots: readonly string[]): string {
@@ -89,24 +90,37 @@ export class FileModelCache extends MemoryModelCache {
   static async open(dir: string, roots: readonly string[]): Promise<FileModelCache> {
     const cache = new FileModelCache(join(dir, cacheFileName(roots)));
     const breathe = breather();
+    let data: Buffer;
     try {
-      const lines = (await readFile(cache.file, 'utf8')).split('\n');
-      const header = JSON.parse(lines[0] ?? '') as CacheHeader;
-      if (header.format !== 2 || header.parserVersion !== PARSER_VERSION) return cache;
-      for (let i = 1; i < lines.length; i++) {
-        const line = lines[i] as string;
-        if (line === '') continue;
-        try {
-          const [path, size, mtimeMs, model] = JSON.parse(line) as CacheLine;
-          cache.entries.set(path, { stamp: { size, mtimeMs }, model });
-          cache.hashes.set(model.contentHash, model);
-        } catch {
-          // A torn last line (a crash while writing) loses one entry, not the cache.
-        }
-        await breathe();
-      }
+      data = await readFile(cache.file);
     } catch {
-      // No cache yet, or one we cannot read: start empty and overwrite it on save.
+      return cache; // no cache yet: start empty and write it on save
+    }
+    // Line by line from the bytes: decoding tens of MB in one call would hold the thread.
+    let start = 0;
+    let header = true;
+    while (start < data.length) {
+      let end = data.indexOf(10, start);
+      if (end === -1) end = data.length;
+      const line = data.toString('utf8', start, end);
+      start = end + 1;
+      if (line === '') continue;
+      try {
+        if (header) {
+          const h = JSON.parse(line) as CacheHeader;
+          if (h.format !== 3 || h.parserVersion !== PARSER_VERSION) return cache; // another parser: nothing reusable
+          header = false;
+          continue;
+        }
+        const [path, size, mtimeMs, packed] = JSON.parse(line) as CacheLine;
+        const model = unpack(packed);
+        cache.entries.set(path, { stamp: { size, mtimeMs }, model });
+        cache.hashes.set(model.contentHash, model);
+      } catch {
+        // A torn line (a crash while writing) loses one entry, not the cache; a bad header, all.
+        if (header) return cache;
+      }
+      await breathe();
     }
     return cache;
   }
@@ -114,19 +128,28 @@ export class FileModelCache extends MemoryModelCache {
   override async save(): Promise<void> {
     if (!this.dirty) return this.saving;
     this.dirty = false;
-    const breathe = breather();
-    const parts: string[] = [JSON.stringify({ format: 2, parserVersion: PARSER_VERSION } satisfies CacheHeader)];
-    for (const [path, e] of this.entries) {
-      parts.push(JSON.stringify([path, e.stamp.size, e.stamp.mtimeMs, e.model] satisfies CacheLine));
-      await breathe();
-    }
-    parts.push('');
-    const text = parts.join('\n');
-    // Writes are serialised and atomic (temp file + rename), so a crash never leaves half a file.
+    const entries = [...this.entries];
+    // Writes are serialised and atomic (temp file + rename), so a crash never leaves half a
+    // file; they go out in pieces of a few hundred KB, with pauses, so the thread stays free.
     this.saving = this.saving.then(async () => {
       await mkdir(join(this.file, '..'), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(tmp, text);
+      const handle = await open(tmp, 'w');
+      try {
+        const breathe = breather();
+        let chunk = JSON.stringify({ format: 3, parserVersion: PARSER_VERSION } satisfies CacheHeader) + '\n';
+        for (const [path, e] of entries) {
+          chunk += JSON.stringify([path, e.stamp.size, e.stamp.mtimeMs, toPacked(e.model)] satisfies CacheLine) + '\n';
+          if (chunk.length > 256 * 1024) {
+            await handle.write(chunk);
+            chunk = '';
+          }
+          await breathe();
+        }
+        await handle.write(chunk);
+      } finally {
+        await handle.close();
+      }
       await rename(tmp, this.file);
     });
     return this.saving;

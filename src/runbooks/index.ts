@@ -11,6 +11,7 @@ import type { Runbook } from './model';
 import type { RunbookParser } from './parsePool';
 import { quickScan } from './quick';
 import { searchRunbooks, type SearchHit } from './search';
+import { pack } from './store';
 import { globMatcher, type RunbookSource } from './source';
 import { baseName, contentHash, isMarkdownName, placeInRoot } from './text';
 import { breather } from './yieldable';
@@ -262,23 +263,17 @@ export class RunbookIndex {
         } catch {
           continue; // unreadable folder: skipped, the rest is indexed
         }
-        for (const entry of entries) {
-          if (ALWAYS_EXCLUDED.has(entry.name)) continue;
-          const path = source.join(dir, entry.name);
-          const { relPath } = placeInRoot(root, path);
-          if (this.excluded(relPath) || innerRoots.includes(path)) continue;
-          let kind = entry.kind;
-          let stat;
-          if (kind === 'symlink' || kind === 'file') {
-            stat = await source.stat(path);
-            if (!stat) continue; // a dangling link
-            kind = stat.kind === 'directory' ? 'directory' : stat.kind === 'file' ? 'file' : 'other';
-          }
-          if (kind === 'directory') stack.push(path);
-          else if (kind === 'file' && stat && isMarkdownName(entry.name)) {
-            files.push({ path, root, stamp: { size: stat.size, mtimeMs: stat.mtimeMs } });
-          }
-        }
+        const wanted = entries
+          .filter((e) => !ALWAYS_EXCLUDED.has(e.name) && (e.kind !== 'file' || isMarkdownName(e.name)))
+          .map((e) => ({ entry: e, path: source.join(dir, e.name) }))
+          .filter(({ path }) => !this.excluded(placeInRoot(root, path).relPath) && !innerRoots.includes(path));
+        // Stats of one folder's entries run together: listing is bound by file system latency.
+        const stats = await Promise.all(wanted.map(({ entry, path }) => (entry.kind === 'directory' ? undefined : source.stat(path))));
+        wanted.forEach(({ entry, path }, i) => {
+          const stat = stats[i];
+          if (entry.kind === 'directory' || stat?.kind === 'directory') stack.push(path);
+          else if (stat?.kind === 'file' && isMarkdownName(entry.name)) files.push({ path, root, stamp: { size: stat.size, mtimeMs: stat.mtimeMs } });
+        });
         await breathe();
       }
     }
@@ -319,10 +314,15 @@ export class RunbookIndex {
     this.flush();
 
     const readConcurrency = 16;
+    const readChunk = (from: number) =>
+      Promise.all(toRead.slice(from, from + readConcurrency).map(({ file }) => source.readFile(file.path).catch((err: unknown) => err as Error)));
+    // The next chunk is read while this one is scanned: reading and scanning overlap.
+    let nextTexts = toRead.length > 0 ? readChunk(0) : undefined;
     for (let i = 0; i < toRead.length; i += readConcurrency) {
       if (!current()) return;
       const chunk = toRead.slice(i, i + readConcurrency);
-      const texts = await Promise.all(chunk.map(({ file }) => source.readFile(file.path).catch((err: unknown) => err as Error)));
+      const texts = await (nextTexts as Promise<Array<string | Error>>);
+      nextTexts = i + readConcurrency < toRead.length ? readChunk(i + readConcurrency) : undefined;
       for (let k = 0; k < chunk.length; k++) {
         const { file, version } = chunk[k] as { file: FileEntry; version: number };
         const text = texts[k] as string | Error;
@@ -341,12 +341,12 @@ export class RunbookIndex {
         }
         const cached = cache?.byHash(hash);
         if (cached) {
-          const model = restamp(cached, file);
-          this.setModel(model, file.stamp);
-          cache?.store(model, file.stamp);
+          // (Not `cache?.store(this.setModel(…))`: with no cache the argument would not run.)
+          const kept = this.setModel(restamp(cached, file), file.stamp);
+          cache?.store(kept, file.stamp);
           continue;
         }
-        if (quickFirst) this.setModel(quickScan({ path: file.path, root: file.root, text }), file.stamp);
+        if (quickFirst) this.setModel(quickScan({ path: file.path, root: file.root, text }, hash), file.stamp);
         const keep = textBudget >= text.length;
         if (keep) textBudget -= text.length;
         toParse.push({ file, version, text: keep ? text : undefined });
@@ -377,8 +377,8 @@ export class RunbookIndex {
         }
         const model = await this.options.parser.parse({ path: item.file.path, root: item.file.root, text });
         if (this.versions.get(item.file.path) !== item.version || !current()) continue;
-        this.setModel(model, item.file.stamp);
-        cache?.store(model, item.file.stamp);
+        const kept = this.setModel(model, item.file.stamp);
+        cache?.store(kept, item.file.stamp);
         parsed++;
         if (parsed % 25 === 0 || parsed === total) {
           this.progress({ phase: 'parsing', done: parsed, total });
@@ -393,7 +393,9 @@ export class RunbookIndex {
 
   // ---- model bookkeeping ---------------------------------------------------------------------
 
-  private setModel(model: Runbook, stamp: FileStamp): void {
+  /** Keeps a model (packed when full: see store.ts) and returns what is kept. */
+  private setModel(incoming: Runbook, stamp: FileStamp): Runbook {
+    const model = incoming.parseStatus === 'full' ? pack(incoming) : incoming;
     const old = this.models.get(model.path);
     if (old) this.unlinkAlerts(old);
     this.models.set(model.path, model);
@@ -405,6 +407,7 @@ export class RunbookIndex {
       set.add(model.path);
     }
     this.pendingChange.updated.push(model.path);
+    return model;
   }
 
   private removeModel(path: string): void {

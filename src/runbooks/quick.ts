@@ -21,7 +21,8 @@ function stripInline(text: string): string {
     .trim();
 }
 
-export function quickScan(input: ParseInput): Runbook {
+/** The quick model of a file; `hash` may be passed when the caller already computed it. */
+export function quickScan(input: ParseInput, hash?: string): Runbook {
   const fileName = baseName(input.path);
   const isReadme = isReadmeName(fileName);
   const text = normalizeText(input.text);
@@ -35,7 +36,8 @@ export function quickScan(input: ParseInput): Runbook {
   let previous = '';
   for (let i = frontMatter.endLine + 1; i < lines.length; i++) {
     const line = lines[i] as string;
-    const fence = FENCE.exec(line);
+    // Cheap tests first: most lines are prose and match nothing.
+    const fence = line.includes('``') || line.includes('~~') ? FENCE.exec(line) : null;
     if (open !== null) {
       if (fence && (fence[1] as string)[0] === open[0] && (fence[1] as string).length >= open.length && (fence[2] as string).trim() === '') {
         open = null;
@@ -43,14 +45,15 @@ export function quickScan(input: ParseInput): Runbook {
     } else if (fence && !((fence[1] as string)[0] === '`' && (fence[2] as string).includes('`'))) {
       open = fence[1] as string;
       fenceCount++;
-    } else {
-      const atx = ATX.exec(line);
+    } else if (h1 === undefined) {
+      // Headings matter only until the first H1 is known (the title rule).
+      const atx = line.includes('#') ? ATX.exec(line) : null;
       let heading: { text: string; depth: number } | undefined;
       if (atx) heading = { text: stripInline(atx[2] ?? ''), depth: (atx[1] as string).length };
-      else if (SETEXT_H1.test(line) && previous.trim() !== '') heading = { text: stripInline(previous), depth: 1 };
+      else if (line.includes('=') && SETEXT_H1.test(line) && previous.trim() !== '') heading = { text: stripInline(previous), depth: 1 };
       if (heading && heading.text !== '') {
         firstHeading ??= heading.text;
-        if (heading.depth === 1) h1 ??= heading.text;
+        if (heading.depth === 1) h1 = heading.text;
       }
     }
     previous = line;
@@ -73,7 +76,7 @@ export function quickScan(input: ParseInput): Runbook {
     links: [],
     problems: frontMatter.problems,
     parseStatus: 'quick',
-    contentHash: contentHash(input.text, fileName),
+    contentHash: hash ?? contentHash(input.text, fileName),
     lineCount: lines.length,
     reviewedKey: frontMatter.reviewedKey,
     fenceCount,

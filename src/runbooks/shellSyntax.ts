@@ -241,13 +241,6 @@ export function parseShell(text: string, offsets: Iterable<number> = []): ShellP
     if (!frame.word) frame.word = { start: at, value: '', quoted: false, nested: [] };
     return frame.word;
   }
-  function nearestScript(): ScriptFrame {
-    for (let k = stack.length - 1; k >= 0; k--) {
-      const f = stack[k];
-      if (f.type === 'script') return f;
-    }
-    return top;
-  }
   /** Where nested scripts and raw text go from the current frame. */
   function currentSinks(at: number): { sink: WordBuilder | null; attachTo: ShellScript[] } {
     const f = stack[stack.length - 1];

@@ -1,6 +1,7 @@
 // The extension API returned by activate(): plain data only, so other extensions and tests can
 // rely on it without holding live objects.
 import type { Runbook } from '../runbooks/model';
+import { detailCounts } from '../runbooks/store';
 import type { IncidentFeatures } from './incidents/register';
 import type { RunFeatures, RunTesting } from './run/register';
 import type { RunbookService, RunbookTesting } from './services';
@@ -34,7 +35,8 @@ export function summarize(runbook: Runbook): RunbookSummary {
     alerts: [...new Set(runbook.alerts.map((a) => a.name))],
     owner: runbook.metadata.owner,
     severity: runbook.metadata.severity,
-    codeBlocks: runbook.codeBlocks.length,
+    // Counted without inflating the packed details (src/runbooks/store.ts).
+    codeBlocks: detailCounts(runbook).codeBlocks,
     problems: runbook.problems.length,
   };
 }

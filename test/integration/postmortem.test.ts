@@ -77,9 +77,13 @@ describe('Post-mortem: commit from the editor', () => {
     // A post-mortem drafted from the demo incident's journal (a fixture), written into the folder.
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     const journal = fs.readFileSync(path.join(ext.extensionPath, 'test', 'fixtures', 'postmortem', 'demo-incident.jsonl'), 'utf8');
-    const events = journal.split('\n').filter(Boolean).map((l) => JSON.parse(l) as TimelineEvent);
+    // Renumbered so it never collides with an incident declared today by the test below.
+    const events = journal
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => ({ ...(JSON.parse(l) as TimelineEvent), incidentId: 'INC-20261001-042' }));
     const dir = path.join(workspaceDir(), 'postmortems');
-    pmUri = vscode.Uri.file(path.join(dir, '2026-11-24-INC-20261124-001-api-gateway-5xx-on-tracking-routes.md'));
+    pmUri = vscode.Uri.file(path.join(dir, '2026-11-24-INC-20261001-042-api-gateway-5xx-on-tracking-routes.md'));
     // Through the editor's file service, so an open editor never sees the file as changed behind its back.
     await vscode.workspace.fs.writeFile(pmUri, new TextEncoder().encode(renderPostmortem(events)));
   });
@@ -105,10 +109,10 @@ describe('Post-mortem: commit from the editor', () => {
       assert.equal(git('rev-parse', 'HEAD').trim(), hash);
       assert.equal(commitCount(), before + 1, 'exactly one new commit');
       // The demo incident is not in this workspace's journal, so there is nothing to export.
-      assert.deepEqual(filesOf(hash), ['postmortems/2026-11-24-INC-20261124-001-api-gateway-5xx-on-tracking-routes.md']);
-      assert.equal(git('log', '-1', '--format=%s').trim(), 'postmortem: INC-20261124-001 API gateway 5xx on tracking routes (SEV2)');
+      assert.deepEqual(filesOf(hash), ['postmortems/2026-11-24-INC-20261001-042-api-gateway-5xx-on-tracking-routes.md']);
+      assert.equal(git('log', '-1', '--format=%s').trim(), 'postmortem: INC-20261001-042 API gateway 5xx on tracking routes (SEV2)');
       assert.ok(!vscode.workspace.textDocuments.find((d) => d.uri.toString() === pmUri.toString())?.isDirty, 'the editor was saved');
-      assert.match(git('show', `${hash}:postmortems/2026-11-24-INC-20261124-001-api-gateway-5xx-on-tracking-routes.md`), /unbounded cache introduced in the deploy \| no memory alert/);
+      assert.match(git('show', `${hash}:postmortems/2026-11-24-INC-20261001-042-api-gateway-5xx-on-tracking-routes.md`), /unbounded cache introduced in the deploy \| no memory alert/);
       assert.deepEqual(git('diff', '--cached', '--name-only').trim().split('\n'), ['unrelated-staged.txt'], 'the other staged file is still staged');
     } finally {
       git('reset', '-q', '--', 'unrelated-staged.txt');
@@ -126,7 +130,7 @@ describe('Post-mortem: commit from the editor', () => {
     const hash = git('rev-parse', 'HEAD').trim();
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'oncall-commit', path: `/${hash}.diff`, query: fs.realpathSync(workspaceDir()) }));
     assert.match(doc.getText(), new RegExp(`commit ${hash}`));
-    assert.match(doc.getText(), /postmortems\/2026-11-24-INC-20261124-001/);
+    assert.match(doc.getText(), /postmortems\/2026-11-24-INC-20261001-042/);
   });
 
   it('writes the report by severity and month from the post-mortems\' front matter', async () => {

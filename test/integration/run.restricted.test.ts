@@ -20,7 +20,7 @@ describe('Run code blocks in Restricted Mode', function () {
     const before = vscode.window.terminals.length;
     for (const id of ['oncall.runCodeBlock', 'oncall.runCodeBlockInNewTerminal']) {
       await assert.rejects(
-        vscode.commands.executeCommand(id, { uri: runbook, index: 1 }),
+        Promise.resolve(vscode.commands.executeCommand(id, { uri: runbook, index: 1 })),
         /Restricted Mode: running runbook commands needs a trusted workspace/,
       );
     }

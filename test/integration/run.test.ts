@@ -70,7 +70,7 @@ describe('Run code blocks', function () {
   }
 
   const run = (name: string, values?: Record<string, string>, command = 'oncall.runCodeBlock') =>
-    vscode.commands.executeCommand<RunResult | undefined>(command, { uri: runbook, index: blocks[name], ...(values ? { values } : {}) });
+    Promise.resolve(vscode.commands.executeCommand<RunResult | undefined>(command, { uri: runbook, index: blocks[name], ...(values ? { values } : {}) }));
 
   before(async () => {
     const api = await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
@@ -213,6 +213,6 @@ describe('Run code blocks', function () {
   });
 
   it('explains a block index that does not exist', async () => {
-    await assert.rejects(vscode.commands.executeCommand('oncall.runCodeBlock', { uri: runbook, index: 99 }), /has 15 code blocks; there is no block 99/);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('oncall.runCodeBlock', { uri: runbook, index: 99 })), /has 15 code blocks; there is no block 99/);
   });
 });

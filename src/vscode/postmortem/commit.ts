@@ -5,7 +5,6 @@
 // in Restricted Mode.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TimelineEvent } from '../../incidents/model';
 import { commitFiles, configureIdentity, initRepository, pushCurrentBranch, showCommit, type CommitRequest } from '../../git/commit';
 import { GitOperationError } from '../../git/errors';
 import { postmortemCommitMessage } from '../../postmortem/commitMessage';
@@ -89,12 +88,8 @@ function targetUri(arg: Record<string, unknown> | undefined): vscode.Uri {
 
 /** Writes `<id>.timeline.jsonl` next to the post-mortem; undefined when this workspace has no journal for the incident. */
 async function exportJournal(base: BaseServices, incidents: IncidentFeatures, incidentId: string, dir: string): Promise<string | undefined> {
-  let lines = (await incidents.journalLines?.(incidentId)) ?? undefined;
-  if (!lines) {
-    // Without raw journal access, export the events themselves, one JSON object per line.
-    const events = incidents.api.timeline(incidentId) as TimelineEvent[];
-    lines = events.map((e) => JSON.stringify(e));
-  }
+  // The journal's own records (with their checksums), as the incidents feature stores them.
+  const lines = await incidents.journalLines(incidentId).catch(() => [] as string[]);
   if (lines.length === 0) {
     base.log.info(`no journal for ${incidentId} in this workspace: committing the post-mortem alone`);
     return undefined;

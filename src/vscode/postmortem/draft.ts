@@ -2,7 +2,6 @@
 // it. When the incident already has a post-mortem, only its generated parts are redrafted; if
 // someone edited inside one of those, the engineer chooses (or the caller passes `onEdited`).
 import * as vscode from 'vscode';
-import type { IncidentSummary, TimelineEvent } from '../../incidents/model';
 import { readFrontMatter } from '../../postmortem/frontMatter';
 import { regeneratePostmortem, type OnEditedRegions } from '../../postmortem/regenerate';
 import { postmortemFileName, renderPostmortem } from '../../postmortem/render';
@@ -22,7 +21,9 @@ export async function draftPostmortem(
 ): Promise<vscode.Uri | undefined> {
   const incidentId = await chooseIncident(incidents, arg, ctx);
   if (!incidentId) return undefined;
-  const events = incidents.api.timeline(incidentId) as TimelineEvent[];
+  // journalLines resolves once the journals are loaded; right after activation they may not be yet.
+  await incidents.journalLines(incidentId).catch(() => undefined);
+  const events = incidents.api.timeline(incidentId);
   if (events.length === 0) throw new UserError(`There is no incident ${incidentId} in this workspace.`);
   const location = requirePostmortemLocation();
   const fresh = renderPostmortem(events);
@@ -97,7 +98,7 @@ async function chooseIncident(incidents: IncidentFeatures, arg: Record<string, u
   }
   const active = incidents.activeIncidentId();
   if (active) return active;
-  const all = incidents.api.all() as IncidentSummary[];
+  const all = incidents.api.all();
   if (ctx.fromCode || all.length === 0) throw new UserError('There is no active incident: pass incidentId, or declare an incident first.');
   const picked = await vscode.window.showQuickPick(
     [...all]

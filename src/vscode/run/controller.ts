@@ -12,7 +12,7 @@ import { confirmDanger } from './confirm';
 import type { LastRuns } from './lastRuns';
 import { askForValues, PlaceholderMemory } from './prompts';
 import { pickBlock, resolveBlock } from './targets';
-import { chooseShell, RunTerminals, ShellIntegrationRunner, waitForShellIntegration } from './terminals';
+import { chooseShell, RunTerminals, ShellIntegrationRunner, waitForFirstPrompt, waitForShellIntegration } from './terminals';
 
 const DEFAULT_LANGUAGES = ['sh', 'bash', 'shell', 'zsh', 'console'];
 
@@ -106,7 +106,7 @@ export class RunController {
     const incident = this.incidents.activeIncidentId();
     const config = vscode.workspace.getConfiguration('oncall.run', uri);
     const shellPath = chooseShell(vscode.env.shell);
-    const terminal = this.terminals.acquire(incident ? `incident:${incident}` : `runbook:${runbook.path}`, incident ?? runbook.title, {
+    const { terminal, created } = this.terminals.acquire(incident ? `incident:${incident}` : `runbook:${runbook.path}`, incident ?? runbook.title, {
       fresh,
       shellPath,
       cwd: vscode.workspace.getWorkspaceFolder(uri)?.uri,
@@ -117,6 +117,7 @@ export class RunController {
     try {
       const timeoutMs = Math.max(0.1, Number(config.get('shellIntegrationTimeoutSeconds', 5))) * 1000;
       const integration = await waitForShellIntegration(terminal, timeoutMs);
+      if (integration && created) await waitForFirstPrompt(terminal);
       const base = { runbookPath: runbook.path, runbookTitle: runbook.title, blockIndex: block.index, command: rendered.maskedText, terminalName: terminal.name, startedAt: startedAt.toISOString() };
       if (!integration) {
         // Typed, not run: the engineer presses Enter (or not); we cannot know the outcome.

@@ -61,12 +61,12 @@ export class RunTerminals implements vscode.Disposable {
    * A terminal for `key` (incident or runbook) that is idle, or a new one named after `label`.
    * `fresh` always opens a new one. The terminal is held until `release`.
    */
-  acquire(key: string, label: string, options: { fresh: boolean; cwd?: vscode.Uri; shellPath: string }): vscode.Terminal {
+  acquire(key: string, label: string, options: { fresh: boolean; cwd?: vscode.Uri; shellPath: string }): { terminal: vscode.Terminal; created: boolean } {
     if (!options.fresh) {
       const idle = this.slots.find((s) => s.key === key && !this.isBusy(s.terminal));
       if (idle) {
         this.held.add(idle.terminal);
-        return idle.terminal;
+        return { terminal: idle.terminal, created: false };
       }
     }
     const taken = new Set(vscode.window.terminals.map((t) => t.name));
@@ -84,7 +84,7 @@ export class RunTerminals implements vscode.Disposable {
     });
     this.slots.push({ terminal, key });
     this.held.add(terminal);
-    return terminal;
+    return { terminal, created: true };
   }
 
   release(terminal: vscode.Terminal): void {
@@ -127,6 +127,28 @@ export function waitForShellIntegration(terminal: vscode.Terminal, timeoutMs: nu
     });
     const timer = setTimeout(() => done(terminal.shellIntegration), timeoutMs);
   });
+}
+
+/**
+ * In a new terminal, shell integration comes up before the first prompt is drawn. Text sent in
+ * between is read by the pty in line mode (echoed early, and cut at 4 KiB). The working
+ * directory is reported just before the prompt: wait for it (bounded), then a moment more.
+ */
+export async function waitForFirstPrompt(terminal: vscode.Terminal, timeoutMs = 2000): Promise<void> {
+  if (!terminal.shellIntegration?.cwd) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        changed.dispose();
+        resolve();
+      };
+      const changed = vscode.window.onDidChangeTerminalShellIntegration((e) => {
+        if (e.terminal === terminal && e.shellIntegration.cwd) done();
+      });
+      const timer = setTimeout(done, timeoutMs);
+    });
+  }
+  await new Promise((resolve) => setTimeout(resolve, 150));
 }
 
 function describeExit(status: vscode.TerminalExitStatus | undefined): string {

@@ -74,13 +74,14 @@ export class RunbookCommands {
     const { service } = this.deps;
     const query = stringArg(arg, 'query');
     if (ctx.fromCode) {
+      if (!query?.trim()) throw new UserError('`query` is required: the words to search for.');
       await service.start();
-      let hit = service.runbookIndex.search(query ?? '', 1)[0];
+      let hit = service.runbookIndex.search(query, 1)[0];
       if (!hit) {
         await service.whenCurrent();
-        hit = service.runbookIndex.search(query ?? '', 1)[0];
+        hit = service.runbookIndex.search(query, 1)[0];
       }
-      if (!hit) throw new UserError(`No runbook matches “${query ?? ''}”.`);
+      if (!hit) throw new UserError(`No runbook matches “${query}”.`);
       await openRunbook(hit.runbook);
       return summarize(hit.runbook);
     }

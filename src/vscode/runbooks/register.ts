@@ -10,6 +10,7 @@ import { RunbookIndexService } from './service';
 import { RunbookTreeProvider, type RunbookTreeNode } from './tree';
 
 export function registerRunbookFeatures(base: BaseServices): RunbookService {
+  const registerStarted = performance.now();
   const { context } = base;
   const service = new RunbookIndexService(base);
   const tree = new RunbookTreeProvider(service);
@@ -70,8 +71,13 @@ export function registerRunbookFeatures(base: BaseServices): RunbookService {
       },
       whenCurrent: () => service.whenCurrent(),
       handleUri: (uri) => uriHandler.handleUri(uri),
+      registerMs: 0,
     };
   }
+
+  const registerMs = performance.now() - registerStarted;
+  base.log.info(`runbook features registered in ${registerMs.toFixed(1)} ms; indexing starts after activation`);
+  if (service.testing) service.testing.registerMs = registerMs;
 
   // Index after activate() has returned: activation stays fast on large repositories.
   const startTimer = setTimeout(() => {

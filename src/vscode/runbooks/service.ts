@@ -25,7 +25,7 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
   /** Set by register.ts in test mode only. */
   testing?: RunbookTesting;
   private readonly pool: ParsePool;
-  private index: RunbookIndex;
+  private readonly index: RunbookIndex;
   private cache: ModelCache = new MemoryModelCache();
   private readonly lint = new Map<string, Problem[]>();
   /** Runbook path → runbooks that link to it, for re-linting when it changes. */
@@ -105,8 +105,10 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
 
   /** Re-reads the settings and rebuilds; resolves to the runbook count once current. */
   async refresh(): Promise<number> {
-    this.index.dispose();
-    this.index = this.createIndex();
+    const { roots, exclude } = this.roots();
+    this.index.configure(roots, exclude);
+    this.watchRoots(roots);
+    if (this.cache instanceof DebouncedSaveCache) await this.cache.flush().catch(() => {});
     this.started = this.rebuild();
     await this.started;
     await this.index.whenCurrent();
@@ -142,6 +144,11 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
     const { roots, exclude } = this.roots();
     const index = new RunbookIndex({ source: nodeSource, parser: this.pool, roots, exclude, cache: undefined, parseConcurrency: 3 });
     index.onDidChange((change) => this.indexChanged(index, change));
+    this.watchRoots(roots);
+    return index;
+  }
+
+  private watchRoots(roots: readonly string[]): void {
     for (const w of this.rootWatchers.splice(0)) w.dispose();
     for (const root of roots) {
       const uri = vscode.Uri.file(root);
@@ -150,7 +157,6 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
       const onEvent = (u: vscode.Uri) => this.fileEvent(u);
       this.rootWatchers.push(watcher, watcher.onDidCreate(onEvent), watcher.onDidChange(onEvent), watcher.onDidDelete(onEvent));
     }
-    return index;
   }
 
   private async rebuild(): Promise<void> {
@@ -164,7 +170,6 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
       this.base.log.warn(`runbook cache unavailable: ${(err as Error).message}`);
       this.cache = new MemoryModelCache();
     }
-    if (index !== this.index) return;
     index.setCache(this.cache);
     const started = Date.now();
     await vscode.window.withProgress(
@@ -179,13 +184,13 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
           }
         }),
     );
-    if (index !== this.index) return;
     this.setReady();
     this.base.log.info(`indexed ${index.runbookCount} runbooks under ${roots.length} root(s) in ${Date.now() - started} ms`);
   }
 
   private progressed(p: IndexProgress, progress: vscode.Progress<{ message?: string }>): void {
-    if (p.phase === 'parsing' || p.phase === 'done') this.setReady();
+    // Ready (the tree shows every runbook) once each file has at least its quick model.
+    if (p.phase === 'parsing' || p.phase === 'done' || (p.phase === 'titles' && p.done === p.total)) this.setReady();
     if (p.phase === 'titles') progress.report({ message: `reading ${p.done}/${p.total}` });
     else if (p.phase === 'parsing') progress.report({ message: `parsing ${p.done}/${p.total}` });
   }
@@ -197,7 +202,6 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
   }
 
   private indexChanged(index: RunbookIndex, change: IndexChange): void {
-    if (index !== this.index) return;
     const relint = new Set<string>(change.updated);
     for (const path of [...change.updated, ...change.removed]) {
       for (const from of this.linkedFrom.get(path) ?? []) relint.add(from);

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { CodeBlock, Problem, Runbook, Section } from '../../runbooks/model';
 import { commandMask } from '../../runbooks/placeholders';
 import { isRunnable } from '../../runbooks/runnable';
+import { detailCounts } from '../../runbooks/store';
 import type { RunbookIndexService } from './service';
 
 export class AreaNode {
@@ -197,7 +198,8 @@ export class RunbookTreeProvider implements vscode.TreeDataProvider<RunbookTreeN
   }
 
   private runbookItem(runbook: Runbook): vscode.TreeItem {
-    const hasChildren = runbook.sections.length > 0 || runbook.codeBlocks.length > 0;
+    const counts = detailCounts(runbook);
+    const hasChildren = counts.sections > 0 || counts.codeBlocks > 0;
     const item = new vscode.TreeItem(runbook.title, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `runbook:${runbook.path}`;
     item.resourceUri = vscode.Uri.file(runbook.path);
@@ -333,7 +335,8 @@ function runbookTooltip(runbook: Runbook, problems: readonly Problem[]): vscode.
     md.appendText(value);
     md.appendMarkdown('  \n');
   }
-  md.appendText(`${runbook.codeBlocks.length} code blocks · ${runbook.sections.length} sections`);
+  const counts = detailCounts(runbook);
+  md.appendText(`${counts.codeBlocks} code blocks · ${counts.sections} sections`);
   if (problems.length > 0) {
     md.appendMarkdown('\n\n---\n\n');
     for (const p of problems.slice(0, 6)) {

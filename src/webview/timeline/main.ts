@@ -195,7 +195,11 @@ filterRow.append(
 timeline.append(el('h2', undefined, 'Timeline'), filterRow, list);
 applyFilters();
 
-app.append(header, errorLine, noteSection, divider(), controls, divider(), composer, divider(), timeline);
+// Wide panels: notes and the timeline on the left, controls and the composer beside them
+// (media/timeline.css); narrow ones stack in this order.
+const side = el('aside', 'side');
+side.append(controls, divider(), composer);
+app.append(header, errorLine, noteSection, side, timeline);
 
 // --- Actions --------------------------------------------------------------------------------
 
@@ -299,6 +303,15 @@ const rowActions = {
   },
 };
 
+list.addEventListener('click', (e) => {
+  const target = (e.target as HTMLElement).closest('button[data-action]') as HTMLButtonElement | null;
+  const row = target?.closest('li[data-id]') as HTMLElement | null;
+  if (!target || !row?.dataset.id) return;
+  const action = target.dataset.action;
+  if (action === 'pin' || action === 'unpin') rowActions.pin(row.dataset.id, action === 'pin');
+  if (action === 'correct') rowActions.correct(row.dataset.id, row);
+});
+
 // --- Rendering ------------------------------------------------------------------------------
 function renderHeader(): void {
   if (!view) return;
@@ -346,17 +359,48 @@ function renderSaveState(detail?: string): void {
     saveStatus === 'saved' ? 'All changes saved' : saveStatus === 'saving' ? 'Saving…' : `Not saved — retrying${detail ? ` (${detail})` : ''}`;
 }
 
-function renderAll(): void {
+/** Rows rendered in the first, synchronous pass: a screenful and then some. */
+const FIRST_PASS = 60;
+/** Time slice for each later pass, so typing and scrolling stay smooth while the rest renders. */
+const SLICE_MS = 8;
+let renderGeneration = 0;
+
+/**
+ * Renders the list newest first: the first screenful at once, the older rows in short slices
+ * after it. `onDone` runs when every row is in the list.
+ */
+function renderAll(onFirst?: () => void, onDone?: () => void): void {
   if (!view) return;
-  const frag = document.createDocumentFragment();
-  for (let i = events.length - 1; i >= 0; i--) frag.append(renderEvent(events[i], view.incident, byId, rowActions));
-  list.replaceChildren(frag);
+  const generation = ++renderGeneration;
+  let next = events.length - 1;
+  const pass = (limit: (count: number, started: number) => boolean) => {
+    const frag = document.createDocumentFragment();
+    const started = performance.now();
+    let count = 0;
+    while (next >= 0 && limit(count, started)) {
+      frag.append(renderEvent(events[next], view!.incident, byId));
+      next -= 1;
+      count += 1;
+    }
+    list.append(frag);
+  };
+  list.replaceChildren();
+  pass((count) => count < FIRST_PASS);
+  onFirst?.();
+  const more = () => {
+    if (generation !== renderGeneration) return;
+    pass((count, started) => count < 20 || performance.now() - started < SLICE_MS);
+    if (next >= 0) setTimeout(more, 0);
+    else onDone?.();
+  };
+  if (next >= 0) setTimeout(more, 0);
+  else onDone?.();
 }
 
 function rerenderRow(id: string): void {
   const e = byId.get(id);
   const old = list.querySelector(`li[data-id="${CSS.escape(id)}"]`);
-  if (e && old && view) old.replaceWith(renderEvent(e, view.incident, byId, rowActions));
+  if (e && old && view) old.replaceWith(renderEvent(e, view.incident, byId));
 }
 
 function addEvents(added: TimelineEvent[]): void {
@@ -367,7 +411,7 @@ function addEvents(added: TimelineEvent[]): void {
   const last = events[events.length - 1];
   if (!last || compareEvents(last, fresh[0]) <= 0) {
     events.push(...fresh);
-    for (const e of fresh) list.prepend(renderEvent(e, view.incident, byId, rowActions));
+    for (const e of fresh) list.prepend(renderEvent(e, view.incident, byId));
   } else {
     events = [...events, ...fresh].sort(compareEvents);
     renderAll();
@@ -387,6 +431,7 @@ function addEvents(added: TimelineEvent[]): void {
 
 // --- Messages from the host -------------------------------------------------------------------
 function onHostMessage(raw: unknown): void {
+  const received = performance.now();
   const checked = validateHostMessage(raw);
   if (!checked.ok) {
     console.warn(`On-Call timeline: dropped a malformed message: ${checked.reason}`);
@@ -395,7 +440,6 @@ function onHostMessage(raw: unknown): void {
   const m: HostMessage = checked.message;
   switch (m.type) {
     case 'init': {
-      const started = performance.now();
       view = m.view;
       severities = m.severities;
       const fresh = severityHolder.firstChild;
@@ -417,16 +461,19 @@ function onHostMessage(raw: unknown): void {
       saveStatus = m.saveState;
       renderSaveState();
       renderHeader();
-      renderAll();
       renderPending();
       saveState();
+      const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
+      renderAll(
+        // First render: the header and the newest rows are on screen (the next frame).
+        () => requestAnimationFrame(() => (document.body.dataset.renderMs = String(since(received)))),
+        () => {
+          document.body.dataset.renderCompleteMs = String(since(received));
+          document.body.dataset.renderedEvents = String(events.length);
+          post({ type: 'rendered', events: events.length, ms: Number(document.body.dataset.renderMs ?? since(received)) });
+        },
+      );
       noteInput.focus();
-      requestAnimationFrame(() => {
-        const ms = Math.round((performance.now() - started) * 10) / 10;
-        document.body.dataset.renderedEvents = String(events.length);
-        document.body.dataset.renderMs = String(ms);
-        post({ type: 'rendered', events: events.length, ms });
-      });
       break;
     }
     case 'events':

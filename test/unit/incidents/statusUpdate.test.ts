@@ -87,6 +87,15 @@ describe('status update drafts', () => {
     for (const [input, expected] of cases) assert.equal(redactInternalDetail(input), expected, input);
   });
 
+  it('drops direction overrides from user text so they cannot reverse the rest of a line', () => {
+    const evs = [declared({ title: 'Checkout \u202Eevil', summary: 'x\u2067y' })];
+    for (const audience of ['internal', 'external'] as const) {
+      const text = draft(audience, evs);
+      assert.doesNotMatch(text, /[\u202A-\u202E\u2066-\u2069]/);
+      assert.match(text, /Checkout evil/);
+    }
+  });
+
   it('formats UTC times, with the date when it is another day', () => {
     assert.equal(formatUtc('2025-03-04T10:05:00Z', T0), '10:05 UTC');
     assert.equal(formatUtc('2025-03-03T23:55:00Z', T0), '2025-03-03 23:55 UTC');

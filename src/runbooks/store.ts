@@ -1,0 +1,110 @@
+// How the index keeps thousands of models small. What the views, the search and the alert
+// lookup read on every keystroke stays plain (title, metadata, alerts, links, problems); the
+// bulky part (sections and code blocks: most of a model) is kept deflated and inflated on first
+// read, with the most recently read ones kept in a small LRU. To readers the model is still
+// plain data: `sections` and `codeBlocks` are ordinary enumerable properties (getters), so
+// spreading, JSON and structured cloning see full arrays. Repeated short strings (areas, owners,
+// languages, rule ids …) are shared. The same packed form is what the persistent cache stores.
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { CodeBlock, Runbook, Section } from './model';
+
+interface Details {
+  sections: Section[];
+  codeBlocks: CodeBlock[];
+}
+
+/** The stored form of a model: everything but the details, plus the details deflated (base64). */
+export type PackedRunbook = Omit<Runbook, 'sections' | 'codeBlocks'> & { details: string; sectionCount: number; codeBlockCount: number };
+
+const PACKED = Symbol('packedDetails');
+const COUNTS = Symbol('detailCounts');
+
+interface PackedFields {
+  [PACKED]: string;
+  [COUNTS]: [sections: number, codeBlocks: number];
+}
+
+/** Details inflated recently, newest last. */
+const recent = new Map<object, Details>();
+const RECENT_LIMIT = 256;
+
+const interned = new Map<string, string>();
+const INTERN_LIMIT = 100_000;
+
+/** One shared copy of a short, often repeated string. */
+export function intern(s: string): string;
+export function intern(s: string | undefined): string | undefined;
+export function intern(s: string | undefined): string | undefined {
+  if (s === undefined || s.length > 80) return s;
+  const known = interned.get(s);
+  if (known !== undefined) return known;
+  if (interned.size < INTERN_LIMIT) interned.set(s, s);
+  return s;
+}
+
+function details(model: Runbook & PackedFields): Details {
+  let d = recent.get(model);
+  if (d) {
+    recent.delete(model);
+  } else {
+    d = JSON.parse(inflateRawSync(Buffer.from(model[PACKED], 'base64')).toString('utf8')) as Details;
+  }
+  recent.set(model, d);
+  if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value as object);
+  return d;
+}
+
+export function isPacked(model: Runbook): boolean {
+  return PACKED in model;
+}
+
+/** Section and code block counts without inflating anything. */
+export function detailCounts(model: Runbook): { sections: number; codeBlocks: number } {
+  const counts = (model as Partial<PackedFields>)[COUNTS];
+  return counts ? { sections: counts[0], codeBlocks: counts[1] } : { sections: model.sections.length, codeBlocks: model.codeBlocks.length };
+}
+
+function shareStrings(model: Omit<Runbook, 'sections' | 'codeBlocks'>): void {
+  model.root = intern(model.root);
+  model.area = intern(model.area);
+  model.reviewedKey = intern(model.reviewedKey);
+  const m = model.metadata;
+  m.owner = intern(m.owner);
+  m.service = intern(m.service);
+  m.lastReviewed = intern(m.lastReviewed);
+  m.tags = m.tags.map((t) => intern(t));
+  for (const a of model.alerts) a.name = intern(a.name);
+  for (const p of model.problems) p.message = intern(p.message);
+}
+
+/** A lazy model over a packed one (from the cache file or from pack()). */
+export function unpack(packed: PackedRunbook): Runbook {
+  const { details: blob, sectionCount, codeBlockCount, ...rest } = packed;
+  shareStrings(rest);
+  const model = rest as Runbook & PackedFields;
+  Object.defineProperty(model, PACKED, { value: blob, enumerable: false });
+  Object.defineProperty(model, COUNTS, { value: [sectionCount, codeBlockCount], enumerable: false });
+  Object.defineProperty(model, 'sections', { enumerable: true, configurable: true, get: () => details(model).sections });
+  Object.defineProperty(model, 'codeBlocks', { enumerable: true, configurable: true, get: () => details(model).codeBlocks });
+  return model;
+}
+
+/** The stored form of a model (packed already or not). */
+export function toPacked(model: Runbook): PackedRunbook {
+  const own = model as Runbook & Partial<PackedFields>;
+  const rest: Record<string, unknown> = {};
+  for (const key of Object.keys(model)) if (key !== 'sections' && key !== 'codeBlocks') rest[key] = (model as unknown as Record<string, unknown>)[key];
+  const blob = own[PACKED] ?? deflateRawSync(Buffer.from(JSON.stringify({ sections: model.sections, codeBlocks: model.codeBlocks }))).toString('base64');
+  const counts = detailCounts(model);
+  return { ...(rest as Omit<Runbook, 'sections' | 'codeBlocks'>), details: blob, sectionCount: counts.sections, codeBlockCount: counts.codeBlocks };
+}
+
+/** Packs a full model for keeping in the index (a packed one is returned as it is). */
+export function pack(model: Runbook): Runbook {
+  if (isPacked(model)) return model;
+  const packed = unpack(toPacked(model));
+  // The caller just had the details: keep them warm for the lint and view updates that follow.
+  recent.set(packed, { sections: model.sections, codeBlocks: model.codeBlocks });
+  if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value as object);
+  return packed;
+}
