@@ -123,7 +123,7 @@ async function renderTimeline(count: number): Promise<{ firstRender: number[]; c
     const init = {
       type: 'init',
       view: { incident, schedule: updateSchedule(events, DEFAULT_CADENCE, Date.parse(events[events.length - 1].time), incident) },
-      events, draft: '', saveState: 'saved',
+      events, draft: '', draftRevision: 0, saveState: 'saved',
       severities: (['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const).map((level) => ({ level, label: level, detail: `${level} detail` })),
     };
     const firstRender: number[] = [];

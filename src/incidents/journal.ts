@@ -372,21 +372,27 @@ export class Journal {
     return this.writer(incidentId).append(events);
   }
 
-  /** The text half-typed in an incident's note box (kept next to the journal, not in it). */
-  async readDraft(incidentId: string): Promise<string> {
+  /**
+   * The text half-typed in an incident's note box (kept next to the journal, not in it), with
+   * the page's edit counter so a stale copy never replaces a newer one.
+   */
+  async readDraft(incidentId: string): Promise<{ text: string; revision: number }> {
     try {
       const raw = JSON.parse(Buffer.from(await this.fs.readFile(join(this.incidentDir(incidentId), DRAFT_FILE))).toString('utf8'));
-      return typeof raw?.text === 'string' ? raw.text : '';
+      const text = typeof raw?.text === 'string' ? raw.text : '';
+      const revision = Number.isSafeInteger(raw?.revision) && raw.revision >= 0 ? raw.revision : 0;
+      return { text, revision };
     } catch {
-      return '';
+      return { text: '', revision: 0 };
     }
   }
 
-  async writeDraft(incidentId: string, text: string): Promise<void> {
+  async writeDraft(incidentId: string, text: string, revision = 0): Promise<void> {
     const dir = this.incidentDir(incidentId);
     await this.fs.mkdir(dir);
     const tmp = join(dir, `${DRAFT_FILE}.${this.randomHex(8)}.tmp`);
-    await writeDurably(this.fs, tmp, Buffer.from(JSON.stringify({ text, savedAt: new Date(this.clock()).toISOString() }), 'utf8'));
+    const body = JSON.stringify({ text, revision, savedAt: new Date(this.clock()).toISOString() });
+    await writeDurably(this.fs, tmp, Buffer.from(body, 'utf8'));
     await this.fs.rename(tmp, join(dir, DRAFT_FILE));
   }
 

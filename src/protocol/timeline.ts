@@ -35,7 +35,7 @@ export type WebviewRequest =
 
 export type WebviewNotification =
   | { type: 'ready' }
-  | { type: 'draftChanged'; text: string }
+  | { type: 'draftChanged'; text: string; revision: number }
   | { type: 'cspViolation'; directive: string; blockedUri: string; sample: string }
   | { type: 'rendered'; events: number; ms: number };
 
@@ -46,7 +46,7 @@ const EVENT_ID = str({ min: 1, max: 200 });
 
 const webviewSchemas: Record<WebviewMessage['type'], Check> = {
   ready: object({ type: oneOf(['ready']) }),
-  draftChanged: object({ type: oneOf(['draftChanged']), text: TEXT }),
+  draftChanged: object({ type: oneOf(['draftChanged']), text: TEXT, revision: int({ min: 0 }) }),
   cspViolation: object({ type: oneOf(['cspViolation']), directive: SHORT, blockedUri: SHORT, sample: SHORT }),
   rendered: object({ type: oneOf(['rendered']), events: int({ min: 0 }), ms: num({ min: 0 }) }),
   addNote: object({ type: oneOf(['addNote']), requestId: REQUEST_ID, text: REQUIRED_TEXT }),
@@ -102,7 +102,8 @@ export interface IncidentView {
 }
 
 export type HostMessage =
-  | { type: 'init'; view: IncidentView; events: TimelineEvent[]; draft: string; saveState: SaveState; severities: SeverityChoice[] }
+  /** `draftRevision` counts edits of the note box; the page keeps whichever copy (its own state or this) is newer. */
+  | { type: 'init'; view: IncidentView; events: TimelineEvent[]; draft: string; draftRevision: number; saveState: SaveState; severities: SeverityChoice[] }
   | { type: 'events'; view: IncidentView; events: TimelineEvent[] }
   | { type: 'view'; view: IncidentView }
   | { type: 'saveState'; state: SaveState; detail?: string }
@@ -149,6 +150,7 @@ const hostSchemas: Record<HostMessage['type'], Check> = {
     view: viewCheck,
     events: arrayOf(eventCheck, MAX_EVENTS),
     draft: TEXT,
+    draftRevision: int({ min: 0 }),
     saveState: saveStateCheck,
     severities: arrayOf(object({ level: oneOf(SEVERITIES), label: SHORT, detail: SHORT }), 4),
   }),
@@ -172,7 +174,7 @@ export function validateHostMessage(value: unknown): Validated<HostMessage> {
 export interface TimelineHandlers {
   /** The page is listening; post `init`. */
   ready(): void | Promise<void>;
-  draftChanged(text: string): void | Promise<void>;
+  draftChanged(text: string, revision: number): void | Promise<void>;
   cspViolation(v: { directive: string; blockedUri: string; sample: string }): void;
   rendered?(info: { events: number; ms: number }): void;
   /** Carries out a request; the value is the reply's `result`; a thrown error becomes `ok: false`. */
@@ -243,7 +245,7 @@ export function createTimelineDispatcher(
             await handlers.ready();
             return;
           case 'draftChanged':
-            await handlers.draftChanged(message.text);
+            await handlers.draftChanged(message.text, message.revision);
             return;
           case 'cspViolation':
             handlers.cspViolation({ directive: message.directive, blockedUri: message.blockedUri, sample: message.sample });

@@ -29,7 +29,7 @@ export interface ModelCache {
 }
 
 interface CacheHeader {
-  format: 3;
+  format: 4;
   parserVersion: number;
 }
 
@@ -108,7 +108,7 @@ export class FileModelCache extends MemoryModelCache {
       try {
         if (header) {
           const h = JSON.parse(line) as CacheHeader;
-          if (h.format !== 3 || h.parserVersion !== PARSER_VERSION) return cache; // another parser: nothing reusable
+          if (h.format !== 4 || h.parserVersion !== PARSER_VERSION) return cache; // another parser: nothing reusable
           header = false;
           continue;
         }
@@ -137,7 +137,7 @@ export class FileModelCache extends MemoryModelCache {
       const handle = await open(tmp, 'w');
       try {
         const breathe = breather();
-        let chunk = JSON.stringify({ format: 3, parserVersion: PARSER_VERSION } satisfies CacheHeader) + '\n';
+        let chunk = JSON.stringify({ format: 4, parserVersion: PARSER_VERSION } satisfies CacheHeader) + '\n';
         for (const [path, e] of entries) {
           chunk += JSON.stringify([path, e.stamp.size, e.stamp.mtimeMs, toPacked(e.model)] satisfies CacheLine) + '\n';
           if (chunk.length > 256 * 1024) {

@@ -56,7 +56,8 @@ export class RunbookIndex {
   private readonly models = new Map<string, Runbook>();
   private readonly stamps = new Map<string, FileStamp>();
   /** Lower-cased alert name → paths of runbooks naming it. */
-  private readonly alertPaths = new Map<string, Set<string>>();
+  // (Arrays, not Sets: most alerts have one runbook, and ten thousand Sets weigh megabytes.)
+  private readonly alertPaths = new Map<string, string[]>();
   /** Bumped for each path whenever it is (re)processed, so a slower, older result never wins. */
   private readonly versions = new Map<string, number>();
   private readonly changeListeners = new Set<Listener<IndexChange>>();
@@ -402,9 +403,9 @@ export class RunbookIndex {
     this.stamps.set(model.path, stamp);
     for (const a of model.alerts) {
       const key = a.name.toLowerCase();
-      let set = this.alertPaths.get(key);
-      if (!set) this.alertPaths.set(key, (set = new Set()));
-      set.add(model.path);
+      const paths = this.alertPaths.get(key);
+      if (!paths) this.alertPaths.set(key, [model.path]);
+      else if (!paths.includes(model.path)) paths.push(model.path);
     }
     this.pendingChange.updated.push(model.path);
     return model;
@@ -422,9 +423,10 @@ export class RunbookIndex {
 
   private unlinkAlerts(model: Runbook): void {
     for (const a of model.alerts) {
-      const set = this.alertPaths.get(a.name.toLowerCase());
-      set?.delete(model.path);
-      if (set && set.size === 0) this.alertPaths.delete(a.name.toLowerCase());
+      const key = a.name.toLowerCase();
+      const paths = this.alertPaths.get(key)?.filter((p) => p !== model.path);
+      if (!paths || paths.length === 0) this.alertPaths.delete(key);
+      else this.alertPaths.set(key, paths);
     }
   }
 

@@ -126,6 +126,25 @@ describe('Post-mortem: commit from the editor', () => {
     assert.equal(fs.readFileSync(pmUri.fsPath, 'utf8'), before);
   });
 
+  it('reports a failing pre-commit hook with its output, leaves the file intact, and skips hooks only when asked', async () => {
+    const hook = path.join(workspaceDir(), '.git', 'hooks', 'pre-commit');
+    fs.writeFileSync(hook, '#!/bin/sh\necho "policy: post-mortems need a reviewer" >&2\nexit 1\n', { mode: 0o755 });
+    try {
+      await editInEditor(pmUri, (t) => t.replace('## Lessons learned\n', '## Lessons learned\n\nAlert on memory before the OOM killer does.\n'));
+      const before = commitCount();
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('oncall.commitPostmortem', { uri: pmUri })),
+        (err: Error) => /pre-commit/.test(err.message) && /policy: post-mortems need a reviewer/.test(err.message),
+      );
+      assert.equal(commitCount(), before);
+      assert.match(fs.readFileSync(pmUri.fsPath, 'utf8'), /Alert on memory before the OOM killer does\./, 'the saved file keeps the edit');
+      const hash = await vscode.commands.executeCommand<string>('oncall.commitPostmortem', { uri: pmUri, noVerify: true });
+      assert.equal(git('rev-parse', 'HEAD').trim(), hash);
+    } finally {
+      fs.rmSync(hook, { force: true });
+    }
+  });
+
   it('shows a commit read-only through the Reveal Commit document', async () => {
     const hash = git('rev-parse', 'HEAD').trim();
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'oncall-commit', path: `/${hash}.diff`, query: fs.realpathSync(workspaceDir()) }));
@@ -166,6 +185,7 @@ describe('Post-mortem: from declaring to the commit', () => {
     await tryCommand('oncall.refreshIndex', {});
     const run = await tryCommand<{ exitCode: number | null }>('oncall.runCodeBlock', { uri: vscode.Uri.file(runbook).toString(), index: 0 });
     const ran = run !== 'not built';
+    if (!ran) console.log('oncall.runCodeBlock is not built yet: the run step was left out');
 
     await vscode.commands.executeCommand('oncall.resolveIncident', { incidentId: id, summary: 'Rolled back the deploy.' });
     const uri = await vscode.commands.executeCommand<vscode.Uri>('oncall.draftPostmortem', { incidentId: id });

@@ -60,6 +60,10 @@ describe('Run code blocks', function () {
       ['sql', 'sql', 'SELECT count(*) FROM orders WHERE id = <id>;'],
       ['console', 'console', `$ echo console > ${q(path.join(d, 'console.txt'))}\nconsole`],
       ['secret', 'bash', `printf '%s' <api_token> | wc -c > ${q(path.join(d, 'secret.txt'))}`],
+      ['sleep', 'bash', 'sleep 20'],
+      ['suicide', 'bash', 'kill -9 $$'],
+      ['typed', 'bash', `echo typed > ${q(path.join(d, 'typed.txt'))}`],
+      ['incident', 'bash', `echo incident > ${q(path.join(d, 'incident.txt'))}; sh -c 'exit 2'`],
     ];
     let md = '---\ntitle: Run command tests\nowner: tests\n---\n\n# Run command tests\n\n';
     spec.forEach(([name, lang, body], index) => {
@@ -213,6 +217,111 @@ describe('Run code blocks', function () {
   });
 
   it('explains a block index that does not exist', async () => {
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('oncall.runCodeBlock', { uri: runbook, index: 99 })), /has 15 code blocks; there is no block 99/);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('oncall.runCodeBlock', { uri: runbook, index: 99 })), /has 19 code blocks; there is no block 99/);
+  });
+
+  /** The line of the opening fence of a block (its CodeLens line). */
+  const fenceLine = (doc: vscode.TextDocument, name: string) => doc.getText().split('\n').indexOf(`## ${name}`) + 2;
+
+  it('draws Run, Run in New Terminal, Copy and the last result above runnable blocks; Copy only above SQL', async () => {
+    const uri = vscode.Uri.file(runbook);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+    const at = (name: string) => lenses.filter((l) => l.range.start.line === fenceLine(doc, name)).map((l) => l.command?.title ?? '');
+    assert.deepEqual(at('sql'), ['$(copy) Copy']);
+    const three = at('three');
+    assert.deepEqual(three.slice(0, 3), ['$(play) Run', '$(terminal) Run in New Terminal', '$(copy) Copy']);
+    assert.match(three[3], /last run (just now|\d+ min ago), exit 3$/);
+    assert.equal(at('danger')[0], '$(warning) Run');
+  });
+
+  it('refuses a CodeLens drawn before its block was edited, and runs nothing', async () => {
+    const uri = vscode.Uri.file(runbook);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+    const lens = lenses.find((l) => l.range.start.line === fenceLine(doc, 'ok') && l.command?.command === 'oncall.runCodeBlock');
+    assert.ok(lens?.command?.arguments, 'the Run lens of the block');
+    fs.rmSync(path.join(dir, 'ok.txt'), { force: true });
+    const line = fenceLine(doc, 'ok') + 1;
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, doc.lineAt(line).range, doc.lineAt(line).text.replace('echo ok', 'echo edited'));
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    try {
+      const result = await vscode.commands.executeCommand(lens.command.command, ...lens.command.arguments);
+      assert.equal(result, undefined);
+      assert.equal(fs.existsSync(path.join(dir, 'ok.txt')), false, 'the edited block ran');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
+  it('records an unknown exit code with the reason when the terminal is closed mid-command', async () => {
+    let opened: vscode.Terminal | undefined;
+    const sub = vscode.window.onDidOpenTerminal((t) => (opened = t));
+    const pending = run('sleep', undefined, 'oncall.runCodeBlockInNewTerminal');
+    try {
+      for (let k = 0; k < 40 && !opened; k++) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 2500));
+      assert.ok(opened, 'a new terminal opened');
+      opened.dispose();
+      const result = await pending;
+      assert.equal(result?.exitCode, null);
+      assert.match(result!.unknownReason!, /terminal was closed|terminal ended/);
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  it('records an unknown exit code when the shell dies mid-command', async () => {
+    const result = await run('suicide', undefined, 'oncall.runCodeBlockInNewTerminal');
+    assert.equal(result?.exitCode, null);
+    assert.match(result!.unknownReason!, /shell exited|terminal (was closed|ended)/);
+  });
+
+  it('ends a wait with no end event by the watchdog (unknown, never 0)', async () => {
+    const config = vscode.workspace.getConfiguration('oncall.run');
+    await config.update('watchdogMinutes', 0.03, vscode.ConfigurationTarget.Workspace);
+    try {
+      const result = await run('sleep', undefined, 'oncall.runCodeBlockInNewTerminal');
+      assert.equal(result?.exitCode, null);
+      assert.match(result!.unknownReason!, /no end within 2 s \(watchdog\)/);
+    } finally {
+      await config.update('watchdogMinutes', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it('types the command without running it when shell integration does not come up, exit code unknown', async () => {
+    const terminalConfig = vscode.workspace.getConfiguration('terminal.integrated');
+    const runConfig = vscode.workspace.getConfiguration('oncall.run');
+    await terminalConfig.update('shellIntegration.enabled', false, vscode.ConfigurationTarget.Global);
+    await runConfig.update('shellIntegrationTimeoutSeconds', 1, vscode.ConfigurationTarget.Workspace);
+    try {
+      const result = await run('typed', undefined, 'oncall.runCodeBlockInNewTerminal');
+      assert.equal(result?.exitCode, null);
+      assert.match(result!.unknownReason!, /typed into the terminal but not run/);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(fs.existsSync(path.join(dir, 'typed.txt')), false, 'the typed command ran without Enter');
+    } finally {
+      await terminalConfig.update('shellIntegration.enabled', undefined, vscode.ConfigurationTarget.Global);
+      await runConfig.update('shellIntegrationTimeoutSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it('records the run in the active incident, in the incident\'s own terminal', async () => {
+    const api = await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    const incident = await vscode.commands.executeCommand<{ id: string }>('oncall.declareIncident', { title: 'Run test incident', severity: 'SEV4' });
+    try {
+      const result = await run('incident');
+      assert.equal(result?.exitCode, 2);
+      assert.equal(result?.terminalName, `On-Call: ${incident.id}`);
+      const runs = (api.incidents.timeline(incident.id) as Array<{ type: string; exitCode?: number; blockIndex?: number }>).filter((e) => e.type === 'commandRun');
+      assert.equal(runs.length, 1);
+      assert.equal(runs[0].exitCode, 2);
+      assert.equal(runs[0].blockIndex, blocks.incident);
+    } finally {
+      await vscode.commands.executeCommand('oncall.resolveIncident', { incidentId: incident.id, summary: 'test over' });
+    }
   });
 });

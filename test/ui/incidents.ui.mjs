@@ -212,7 +212,8 @@ export const checks = [
         await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
         const restored = await timelineFrame(page, 60_000).catch(async (err) => {
           await wb.screenshot('incidents-debug-after-reload');
-          throw err;
+          const lines = execFileSync('grep', ['-rh', '-e', 'timeline', '-e', 'activated', wb.server.userDataDir], { encoding: 'utf8' }).split('\n').filter((l) => /On-Call|timeline|oncall/i.test(l)).slice(-20);
+          throw new Error(`${err.message}\n${lines.join('\n')}`);
         });
         await restored.waitForFunction((n) => document.querySelectorAll('#events li.type-note').length === n, notesBefore, { timeout: 60_000 });
         const value = await restored.evaluate(() => document.querySelector('#note-input').value);

@@ -70,7 +70,7 @@ class TimelinePanelHost {
           this.info.ready = true;
           return this.sendInit();
         },
-        draftChanged: (text) => this.saveDraft(text),
+        draftChanged: (text, revision) => this.saveDraft(text, revision),
         cspViolation: (v) => {
           this.info.cspViolations += 1;
           if (this.info.cspReports.length < 5) this.info.cspReports.push(`${v.directive} ${v.blockedUri} ${v.sample}`.slice(0, 300));
@@ -138,16 +138,17 @@ class TimelinePanelHost {
       type: 'init',
       view: this.view(),
       events: [...this.deps.book.events(this.incidentId)],
-      draft,
+      draft: draft.text,
+      draftRevision: draft.revision,
       saveState: this.deps.book.saveState(this.incidentId),
       severities: SEVERITIES.map((level) => ({ level, label: `${severityLabel(level)}`, detail: severityDetail(level).slice(0, 2000) })),
     });
   }
 
-  private saveDraft(text: string): Promise<void> {
+  private saveDraft(text: string, revision: number): Promise<void> {
     // One write at a time, in order; the last one wins.
     this.draftWrite = this.draftWrite
-      .then(() => this.deps.book.journal.writeDraft(this.incidentId, text))
+      .then(() => this.deps.book.journal.writeDraft(this.incidentId, text, revision))
       .catch((err) => this.deps.log.warn(`could not keep the note draft of ${this.incidentId}: ${String(err)}`));
     return this.draftWrite;
   }
@@ -217,12 +218,17 @@ export class TimelinePanels implements vscode.Disposable {
       vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
           await deps.loaded;
-          const incidentId = typeof (state as { incidentId?: unknown })?.incidentId === 'string' ? (state as { incidentId: string }).incidentId : undefined;
+          // The page keeps its incident id in its state; if that state was lost (the host died
+          // before the workbench saved it), the panel title still starts with the id.
+          const fromState = (state as { incidentId?: unknown } | undefined)?.incidentId;
+          const fromTitle = /^(INC-\d{8}-\d{3,})\b/.exec(panel.title)?.[1];
+          const incidentId = typeof fromState === 'string' ? fromState : fromTitle;
           if (!incidentId || !deps.book.incident(incidentId) || this.hosts.has(incidentId)) {
             deps.log.info(`closing a restored timeline panel for ${incidentId ?? 'an unknown incident'}`);
             panel.dispose();
             return;
           }
+          deps.log.info(`restored the timeline panel of ${incidentId}${typeof fromState === 'string' ? '' : ' (from its title)'}`);
           this.adopt(panel, incidentId);
         },
       }),

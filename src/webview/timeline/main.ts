@@ -42,6 +42,8 @@ interface Filters {
 interface PageState {
   incidentId?: string;
   draft: string;
+  /** Counts edits of the note box; the host's copy carries the count it was sent with. */
+  draftRevision: number;
   pendingNotes: string[];
   filters: Filters;
   audience: Audience;
@@ -51,13 +53,13 @@ function loadState(): PageState {
   return {
     incidentId: typeof s?.incidentId === 'string' ? s.incidentId : undefined,
     draft: typeof s?.draft === 'string' ? s.draft : '',
+    draftRevision: Number.isSafeInteger(s?.draftRevision) && (s?.draftRevision ?? -1) >= 0 ? (s!.draftRevision as number) : 0,
     pendingNotes: Array.isArray(s?.pendingNotes) ? s.pendingNotes.filter((n): n is string => typeof n === 'string') : [],
     filters: { note: s?.filters?.note !== false, command: s?.filters?.command !== false, status: s?.filters?.status !== false },
     audience: s?.audience === 'external' ? 'external' : 'internal',
   };
 }
 const state = loadState();
-const hadPageState = api.getState() !== undefined;
 const saveState = () => api.setState(state);
 
 const tracker = new RequestTracker(post, `p${Date.now().toString(36)}`);
@@ -220,9 +222,10 @@ async function act(body: RequestBody): Promise<unknown> {
 let draftTimer: ReturnType<typeof setTimeout> | undefined;
 function draftChanged(immediately = false): void {
   state.draft = noteInput.value;
+  state.draftRevision += 1;
   saveState();
   if (draftTimer) clearTimeout(draftTimer);
-  const send = () => post({ type: 'draftChanged', text: state.draft.slice(0, 100_000) });
+  const send = () => post({ type: 'draftChanged', text: state.draft.slice(0, 100_000), revision: state.draftRevision });
   if (immediately) send();
   else draftTimer = setTimeout(send, 400);
 }
@@ -454,7 +457,11 @@ function onHostMessage(raw: unknown): void {
       const arrived = new Set(events.filter((e) => e.type === 'note').map((e) => (e as { text: string }).text));
       const unsent = state.pendingNotes.filter((n) => !arrived.has(n));
       state.pendingNotes = [];
-      const draft = hadPageState ? state.draft : m.draft || state.draft;
+      // The newer of the two copies of the half-typed note: this page's state (survives a
+      // reload) or the host's (survives closing the panel and a crash of the extension host).
+      const hostIsNewer = m.draftRevision > state.draftRevision;
+      const draft = hostIsNewer ? m.draft : state.draft;
+      state.draftRevision = Math.max(state.draftRevision, m.draftRevision);
       noteInput.value = [...unsent, draft].filter(Boolean).join('\n');
       if (unsent.length > 0) draftChanged(true);
       else state.draft = noteInput.value;

@@ -332,10 +332,10 @@ describe('incident journal', () => {
     it('stores the half-typed note next to the journal and reads it back', async () => {
       const fs = new MemFs();
       const j = journal(fs);
-      assert.equal(await j.readDraft(INC), '');
-      await j.writeDraft(INC, 'half a tho');
-      await j.writeDraft(INC, 'half a thought');
-      assert.equal(await journal(fs).readDraft(INC), 'half a thought');
+      assert.deepEqual(await j.readDraft(INC), { text: '', revision: 0 });
+      await j.writeDraft(INC, 'half a tho', 9);
+      await j.writeDraft(INC, 'half a thought', 10);
+      assert.deepEqual(await journal(fs).readDraft(INC), { text: 'half a thought', revision: 10 });
       assert.equal((await j.load(INC)).events.length, 0, 'a draft is not an event');
     });
   });

@@ -11,7 +11,7 @@ import { at, declared, T0 } from './fixtures';
 /** One valid example of every message the page may send. */
 const VALID: WebviewMessage[] = [
   { type: 'ready' },
-  { type: 'draftChanged', text: 'half a' },
+  { type: 'draftChanged', text: 'half a', revision: 4 },
   { type: 'cspViolation', directive: 'script-src', blockedUri: 'inline', sample: '' },
   { type: 'rendered', events: 10, ms: 12.5 },
   { type: 'addNote', requestId: 'r-1', text: 'note' },
@@ -144,7 +144,7 @@ describe('timeline protocol', () => {
     const events = [declared(), at(1, 'note', { text: 'x' })];
     const incident = foldIncident(events);
     const view = { incident, schedule: updateSchedule(events, DEFAULT_CADENCE, T0) };
-    const init: HostMessage = { type: 'init', view, events, draft: '', saveState: 'saved', severities: [{ level: 'SEV1', label: 'SEV1', detail: 'd' }] };
+    const init: HostMessage = { type: 'init', view, events, draft: '', draftRevision: 0, saveState: 'saved', severities: [{ level: 'SEV1', label: 'SEV1', detail: 'd' }] };
     assert.equal(validateHostMessage(JSON.parse(JSON.stringify(init))).ok, true);
     assert.equal(validateHostMessage({ ...init, events: [{ id: 'x' }] }).ok, false);
     assert.equal(validateHostMessage({ type: 'reply', requestId: 'r-1', ok: false, error: 'no' }).ok, true);

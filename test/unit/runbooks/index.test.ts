@@ -270,7 +270,7 @@ describe('runbooks/index', () => {
 
       writeFileSync(file, lines.slice(0, 3).join('\n') + '\n{"torn');
       assert.equal((await FileModelCache.open(dir, ['/ws'])).size, 2, 'a torn line loses one entry');
-      writeFileSync(file, JSON.stringify({ format: 3, parserVersion: -1 }) + '\n' + lines.slice(1).join('\n'));
+      writeFileSync(file, JSON.stringify({ format: 4, parserVersion: -1 }) + '\n' + lines.slice(1).join('\n'));
       assert.equal((await FileModelCache.open(dir, ['/ws'])).size, 0, 'another parser version: nothing reused');
       writeFileSync(file, 'garbage');
       assert.equal((await FileModelCache.open(dir, ['/ws'])).size, 0);
