@@ -214,6 +214,28 @@ describe('Run code blocks', function () {
     assert.equal(await vscode.env.clipboard.readText(), copied);
     assert.equal(await vscode.commands.executeCommand('oncall.copyCodeBlock', { uri: runbook, index: blocks.sql }), 'SELECT count(*) FROM orders WHERE id = <id>;');
     await assert.rejects(run('sql', { id: '1' }), /can be copied, not run/);
+    // From a tree element (the runbook view passes its element: runbookPath, blockIndex).
+    const element = Object.assign(new vscode.TreeItem('block'), { runbookPath: runbook, blockIndex: blocks.sql });
+    assert.equal(await vscode.commands.executeCommand('oncall.copyCodeBlock', element), 'SELECT count(*) FROM orders WHERE id = <id>;');
+  });
+
+  it('asks to confirm what matches a user pattern, and ignores an invalid pattern without failing', async () => {
+    const config = vscode.workspace.getConfiguration('oncall.run');
+    await config.update('extraDangerPatterns', ['(unclosed', 'echo\\s+ok'], vscode.ConfigurationTarget.Global);
+    const seen: ConfirmationRequest[] = [];
+    testing.run.setConfirmation(async (req) => {
+      seen.push(req);
+      return false;
+    });
+    try {
+      assert.equal(await run('ok'), undefined);
+      assert.deepEqual(seen.map((r) => r.findings.map((f) => f.ruleId)), [['user-pattern']]);
+      assert.equal((await run('three'))?.exitCode, 3, 'a block the pattern does not match runs without asking');
+      assert.equal(seen.length, 1);
+    } finally {
+      testing.run.setConfirmation(undefined);
+      await config.update('extraDangerPatterns', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('explains a block index that does not exist', async () => {

@@ -61,7 +61,9 @@ describe('Runbook index', function () {
     assert.ok(api.testing?.runbooks, 'the extension runs in test mode');
     tree = api.testing.runbooks;
     // For the report (speed is measured, never asserted): registration does no file I/O.
-    console.log(`runbook features registered in ${tree.registerMs.toFixed(1)} ms during activation`);
+    const out = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test-output');
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, 'runbooks-activation.txt'), `runbook features registered in ${tree.registerMs.toFixed(1)} ms during activation\n`);
   });
 
   after(async () => {

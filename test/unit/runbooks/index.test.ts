@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileModelCache, MemoryModelCache, cacheFileName } from '../../../src/runbooks/cache';
@@ -7,7 +7,7 @@ import { RunbookIndex, type IndexChange } from '../../../src/runbooks/index';
 import type { Runbook } from '../../../src/runbooks/model';
 import { parseRunbook, type ParseInput } from '../../../src/runbooks/parse';
 import { InlineParser, type RunbookParser } from '../../../src/runbooks/parsePool';
-import { globMatcher } from '../../../src/runbooks/source';
+import { globMatcher, nodeSource } from '../../../src/runbooks/source';
 import { runbookText } from './helpers';
 import { MemorySource } from './memorySource';
 
@@ -184,6 +184,21 @@ describe('runbooks/index', () => {
     await index.build();
     const titles = index.all().map((r) => r.title).sort();
     assert.deepEqual(titles, ['One', 'Two']);
+  });
+
+  it('survives a real symbolic link loop on disk (node file system source)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oncall-links-'));
+    try {
+      mkdirSync(join(dir, 'area', 'deep'), { recursive: true });
+      writeFileSync(join(dir, 'area', 'deep', 'one.md'), rb('One on disk'));
+      symlinkSync(join(dir, 'area'), join(dir, 'area', 'deep', 'back-to-area'));
+      symlinkSync(join(dir, 'nowhere'), join(dir, 'area', 'dangling.md'));
+      const index = new RunbookIndex({ source: nodeSource, parser: new InlineParser(), roots: [dir] });
+      await index.build();
+      assert.deepEqual(index.all().map((r) => r.relPath), ['area/deep/one.md']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('serves several roots, and a root inside another as its own', async () => {
