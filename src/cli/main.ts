@@ -2,7 +2,7 @@
 // same core, parser workers and persistent cache as the extension. Bad input is reported in a
 // sentence and an exit code, never a stack trace.
 import { existsSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FileModelCache, MemoryModelCache, type ModelCache } from '../runbooks/cache';
 import { RunbookIndex } from '../runbooks/index';
@@ -134,7 +134,7 @@ function makeParser(workers: number | undefined): RunbookParser {
   const workerPath = join(__dirname, 'parseWorker.js');
   // Run from source (tests) there is no bundled worker: parse on this thread.
   if (workers === 0 || !existsSync(workerPath)) return new InlineParser();
-  return new ParsePool({ workerPath, size: workers ?? 1 });
+  return new ParsePool({ workerPath, size: workers ?? Math.min(2, Math.max(1, availableParallelism())) });
 }
 
 async function openCache(options: Options, root: string): Promise<ModelCache> {

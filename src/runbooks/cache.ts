@@ -112,9 +112,10 @@ export class FileModelCache extends MemoryModelCache {
           header = false;
           continue;
         }
-        const [path, size, mtimeMs, packed] = JSON.parse(line) as CacheLine;
+        const [, size, mtimeMs, packed] = JSON.parse(line) as CacheLine;
         const model = unpack(packed);
-        cache.entries.set(path, { stamp: { size, mtimeMs }, model });
+        // Keyed by the model's own path string: one copy, not two.
+        cache.entries.set(model.path, { stamp: { size, mtimeMs }, model });
         cache.hashes.set(model.contentHash, model);
       } catch {
         // A torn line (a crash while writing) loses one entry, not the cache; a bad header, all.

@@ -69,6 +69,7 @@ export class RunbookIndex {
   private pendingChange: IndexChange = { updated: [], removed: [] };
   private disposed = false;
   private cache: ModelCache | undefined;
+  private sorted: Runbook[] | undefined;
 
   constructor(private readonly options: RunbookIndexOptions) {
     this.configure(options.roots, options.exclude ?? []);
@@ -82,9 +83,10 @@ export class RunbookIndex {
 
   // ---- queries -------------------------------------------------------------------------------
 
-  /** Every model, READMEs included, in path order. */
-  all(): Runbook[] {
-    return [...this.models.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  /** Every model, READMEs included, in path order (kept sorted between changes: views call this often). */
+  all(): readonly Runbook[] {
+    this.sorted ??= [...this.models.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return this.sorted;
   }
 
   get(path: string): Runbook | undefined {
@@ -400,6 +402,7 @@ export class RunbookIndex {
     const old = this.models.get(model.path);
     if (old) this.unlinkAlerts(old);
     this.models.set(model.path, model);
+    this.sorted = undefined;
     this.stamps.set(model.path, stamp);
     for (const a of model.alerts) {
       const key = a.name.toLowerCase();
@@ -416,6 +419,7 @@ export class RunbookIndex {
     if (!old) return;
     this.unlinkAlerts(old);
     this.models.delete(path);
+    this.sorted = undefined;
     this.stamps.delete(path);
     this.cache?.forget(path);
     this.pendingChange.removed.push(path);

@@ -237,7 +237,7 @@ function extract(input: ParseInput, text: string, lines: string[], options: Pars
     parseStatus: 'full',
     contentHash: contentHash(input.text, fileName),
     lineCount: lines.length,
-    reviewedKey: frontMatter.reviewedKey,
+    ...(frontMatter.reviewedKey !== undefined ? { reviewedKey: frontMatter.reviewedKey } : {}),
   };
 }
 

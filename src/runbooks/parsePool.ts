@@ -102,7 +102,16 @@ export class ParsePool implements RunbookParser {
   private pump(): void {
     while (this.queue.length > 0 && !this.disposed && !this.brokenReason) {
       let slot = this.slots.find((s) => !s.current);
-      if (!slot && this.slots.length < this.size) slot = this.spawn();
+      if (!slot && this.slots.length < this.size) {
+        try {
+          slot = this.spawn();
+        } catch (err) {
+          // e.g. a relative or missing worker path: nothing can be parsed, so say why for each file.
+          this.brokenReason = `The parser could not start (${err instanceof Error ? err.message : String(err)}).`;
+          for (const p of this.queue.splice(0)) p.resolve(failedRunbook(p.job.input, this.brokenReason));
+          return;
+        }
+      }
       if (!slot) return;
       const pending = this.queue.shift() as Pending;
       slot.current = pending;

@@ -78,7 +78,7 @@ export function quickScan(input: ParseInput, hash?: string): Runbook {
     parseStatus: 'quick',
     contentHash: hash ?? contentHash(input.text, fileName),
     lineCount: lines.length,
-    reviewedKey: frontMatter.reviewedKey,
+    ...(frontMatter.reviewedKey !== undefined ? { reviewedKey: frontMatter.reviewedKey } : {}),
     fenceCount,
   };
 }

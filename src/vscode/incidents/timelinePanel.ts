@@ -209,11 +209,21 @@ function toDisposable(dispose: () => void): vscode.Disposable {
   return { dispose };
 }
 
+/** workspaceState key: ids of the incidents whose timeline is open (pointers only). */
+const OPEN_PANELS_KEY = 'oncall.incidents.openTimelines';
+
 /** All timeline panels of this window, one per incident. */
 export class TimelinePanels implements vscode.Disposable {
   private readonly hosts = new Map<string, TimelinePanelHost>();
 
   constructor(private readonly deps: TimelineDeps) {
+    // The workbench saves an open webview only while a serializer is registered, so a panel
+    // that was open when the extension host crashed is not restored by a reload. The ids of
+    // open panels are kept as pointers; whatever the serializer did not bring back is reopened.
+    void deps.loaded.then(() => {
+      const timer = setTimeout(() => this.reopenMissing(), 3_000);
+      deps.context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+    });
     deps.context.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
@@ -235,14 +245,38 @@ export class TimelinePanels implements vscode.Disposable {
     );
   }
 
-  open(incidentId: string, column = vscode.ViewColumn.Active): TimelinePanelInfo {
+  private openIds(): string[] {
+    const ids = this.deps.context.workspaceState.get<unknown>(OPEN_PANELS_KEY);
+    return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
+  }
+
+  private rememberOpen(incidentId: string, open: boolean): void {
+    const ids = new Set(this.openIds());
+    if (open) ids.add(incidentId);
+    else ids.delete(incidentId);
+    void this.deps.context.workspaceState.update(OPEN_PANELS_KEY, [...ids]);
+  }
+
+  private reopenMissing(): void {
+    for (const id of this.openIds()) {
+      if (this.hosts.has(id)) continue;
+      if (!this.deps.book.incident(id)) {
+        this.rememberOpen(id, false);
+        continue;
+      }
+      this.deps.log.info(`reopening the timeline of ${id}, which was open before the extension host stopped`);
+      this.open(id, vscode.ViewColumn.Active, true);
+    }
+  }
+
+  open(incidentId: string, column = vscode.ViewColumn.Active, preserveFocus = false): TimelinePanelInfo {
     this.deps.book.require(incidentId);
     const existing = this.hosts.get(incidentId);
     if (existing) {
-      existing.panel.reveal(column);
+      existing.panel.reveal(column, preserveFocus);
       return existing.info;
     }
-    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, incidentId, { viewColumn: column, preserveFocus: false }, {
+    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, incidentId, { viewColumn: column, preserveFocus }, {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(this.deps.context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.deps.context.extensionUri, 'media')],
     });
@@ -250,10 +284,16 @@ export class TimelinePanels implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel, incidentId: string): TimelinePanelHost {
-    const host = new TimelinePanelHost(panel, incidentId, this.deps, () => this.hosts.delete(incidentId));
+    const host = new TimelinePanelHost(panel, incidentId, this.deps, () => {
+      this.hosts.delete(incidentId);
+      if (!this.disposing) this.rememberOpen(incidentId, false);
+    });
     this.hosts.set(incidentId, host);
+    this.rememberOpen(incidentId, true);
     return host;
   }
+
+  private disposing = false;
 
   info(incidentId: string): TimelinePanelInfo | undefined {
     const h = this.hosts.get(incidentId);
@@ -265,6 +305,8 @@ export class TimelinePanels implements vscode.Disposable {
   }
 
   dispose(): void {
+    // Deactivation: keep the pointers, so the panels come back with the next host.
+    this.disposing = true;
     for (const h of [...this.hosts.values()]) h.panel.dispose();
   }
 }

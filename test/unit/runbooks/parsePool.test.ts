@@ -52,6 +52,13 @@ describe('runbooks/parsePool', function () {
     assert.match(results[3]!.problems.at(-1)!.message, /could not start|stopped while reading/);
   });
 
+  it('fails with a reason, not an exception, when the worker path is unusable', async () => {
+    const r = await pool({ workerPath: 'relative/worker.js' }).parse({ path: '/r/x.md', root: '/r', text: '# X\n' });
+    assert.equal(r.parseStatus, 'failed');
+    assert.match(r.problems.at(-1)!.message, /could not start/);
+    assert.equal(r.title, 'X');
+  });
+
   it('resolves pending work as failed when disposed', async () => {
     const p = pool();
     const pending = p.parse({ path: '/r/x.md', root: '/r', text: '# X\n' });
