@@ -78,7 +78,9 @@ export async function runSteps(runner: StepRunner, steps: readonly string[], opt
     const end = await Promise.race([execution.ended, timedOut]);
     timers.clearTimeout(watchdog);
     // Output can trail the end event a little; wait for it, briefly.
-    await Promise.race([reading, new Promise<void>((resolve) => timers.setTimeout(resolve, options.drainMs ?? 300))]);
+    let drainTimer: unknown;
+    await Promise.race([reading, new Promise<void>((resolve) => (drainTimer = timers.setTimeout(resolve, options.drainMs ?? 150)))]);
+    timers.clearTimeout(drainTimer);
     if (end.exitCode !== 0) {
       return {
         exitCode: end.exitCode,

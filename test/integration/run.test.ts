@@ -46,7 +46,7 @@ describe('Run code blocks', function () {
   function runbookText(d: string): string {
     const spec: Array<[string, string, string]> = [
       ['ok', 'bash', `echo ok > ${q(path.join(d, 'ok.txt'))}`],
-      ['three', 'bash', `sh -c 'exit 3'`],
+      ['three', 'bash', `echo about to fail; sh -c 'exit 3'`],
       ['placeholders', 'bash', `printf '%s|%s' <value> "in quotes: <value>" > ${q(path.join(d, 'value.txt'))}; echo '<other>' >> ${q(path.join(d, 'value.txt'))}`],
       ['danger', 'bash', `rm -rf ${q(path.join(d, 'victim'))}`],
       ['marked', 'bash {danger}', `echo marked > ${q(path.join(d, 'marked.txt'))}`],
@@ -109,6 +109,8 @@ describe('Run code blocks', function () {
     assert.match(ok!.terminalName, /^On-Call: Run command tests/);
     const three = await run('three');
     assert.equal(three?.exitCode, 3);
+    assert.match(three!.outputTail ?? '', /about to fail/);
+    assert.equal(three!.command, "echo about to fail; sh -c 'exit 3'");
     assert.equal(testing.run.lastRun(runbook, blocks.three)?.exitCode, 3);
     assert.equal(testing.run.lastRun(runbook, blocks.ok)?.exitCode, 0);
   });

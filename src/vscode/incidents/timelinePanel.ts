@@ -305,9 +305,9 @@ export class TimelinePanels implements vscode.Disposable {
   }
 
   dispose(): void {
-    // Deactivation: keep the pointers, so the panels come back with the next host.
+    // Deactivation: the workbench owns the panels now (it saves and restores them); keep the
+    // pointers so that any it cannot restore are reopened by the next host.
     this.disposing = true;
-    for (const h of [...this.hosts.values()]) h.panel.dispose();
   }
 }
 

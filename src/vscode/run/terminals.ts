@@ -242,11 +242,12 @@ class ChunkQueue implements AsyncIterable<string> {
   }
 
   close(): void {
-    // Let chunks already in flight land before ending.
+    // VS Code flushes an execution's data before its end event; a short grace covers a
+    // second stream (see ShellIntegrationRunner) still delivering.
     setTimeout(() => {
       this.closed = true;
       this.wake();
-    }, 200);
+    }, 30);
   }
 
   private wake(): void {

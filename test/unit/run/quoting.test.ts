@@ -23,13 +23,15 @@ interface Template {
   expect: (v: string) => string;
   /** Runs in dash too (no `$'…'`). */
   posix: boolean;
+  /** Forks a subshell per value (slow): the property run uses it for this many values only. */
+  limit?: number;
 }
 
 const TEMPLATES: Template[] = [
   { name: 'unquoted', text: "printf '%s\\0' <v>", expect: (v) => v, posix: true },
   { name: 'single quotes', text: "printf '%s\\0' 'a <v> b'", expect: (v) => `a ${v} b`, posix: true },
   { name: 'double quotes', text: 'printf \'%s\\0\' "a <v> b"', expect: (v) => `a ${v} b`, posix: true },
-  { name: 'command substitution in double quotes', text: 'printf \'%s\\0\' "$(printf \'%s\' <v>)"', expect: (v) => v, posix: true },
+  { name: 'command substitution in double quotes', text: 'printf \'%s\\0\' "$(printf \'%s\' <v>)"', expect: (v) => v, posix: true, limit: 1000 },
   { name: 'here-document', text: "IFS= read -r x <<EOF\n<v>\nEOF\nprintf '%s\\0' \"$x\"", expect: (v) => v, posix: true },
   { name: 'quoted here-document', text: "IFS= read -r x <<'EOF'\n<v>\nEOF\nprintf '%s\\0' \"$x\"", expect: (v) => v, posix: true },
   { name: 'ANSI-C quotes', text: "printf '%s\\0' $'t\\t<v>'", expect: (v) => `t\t${v}`, posix: false },
@@ -61,8 +63,9 @@ function roundTrip(values: string[], dir: string): { bashMismatches: string[]; d
   const bashExpected: string[] = [];
   const dashScript: string[] = [];
   const dashExpected: string[] = [];
-  for (const v of values) {
+  for (const [index, v] of values.entries()) {
     for (const t of PREPARED) {
+      if (t.limit !== undefined && index >= t.limit) continue;
       const r = render(t, v);
       if (!r) continue;
       bashScript.push(...r.steps);
@@ -151,7 +154,7 @@ describe('shell quoting of placeholder values', () => {
   });
 
   const PROPERTY_RUNS = 10_000;
-  it(`property: ${PROPERTY_RUNS} random accepted strings × ${TEMPLATES.length} contexts come back byte for byte from real bash and dash`, function () {
+  it(`property: ${PROPERTY_RUNS} random accepted strings × ${TEMPLATES.length} contexts (the subshell one on 1,000) come back byte for byte from real bash and dash`, function () {
     this.timeout(180_000);
     const special = [..."'\"\\$`!;|&(){}[]<>*?~#=%^ ,.:/@-+_"];
     const char = fc.oneof(
