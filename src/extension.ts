@@ -16,7 +16,20 @@ export function activate(context: vscode.ExtensionContext): OnCallApi {
   const runbooks = registerRunbookFeatures(base);
   const incidents = registerIncidentFeatures(base);
   const run = registerRunFeatures(base, runbooks, incidents);
-  registerPostmortemFeatures(base, incidents);
+  const postmortems = registerPostmortemFeatures(base, incidents);
+  // History: the Incidents view lists post-mortems (also those of incidents with no journal here).
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  const showPostmortems = () => {
+    // Debounced: a branch switch changes hundreds of files at once.
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      void postmortems.list().then(incidents.showPostmortems, (err) => log.warn(`could not list post-mortems: ${err}`));
+    }, 300);
+  };
+  context.subscriptions.push({ dispose: () => clearTimeout(pending) });
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.md');
+  context.subscriptions.push(watcher, watcher.onDidCreate(showPostmortems), watcher.onDidChange(showPostmortems), watcher.onDidDelete(showPostmortems));
+  showPostmortems();
   registerCommands(base, [{ id: 'oncall.showLog', run: () => log.show() }]);
 
   log.info(`activated (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);

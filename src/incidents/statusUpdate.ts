@@ -62,7 +62,7 @@ const REDACTIONS: RegExp[] = [
 export function redactInternalDetail(text: string): string {
   let out = text.replace(BIDI_CONTROLS, '');
   for (const re of REDACTIONS) {
-    out = out.replace(re, (match, lead?: unknown) => (typeof lead === 'string' && /^\s$/.test(lead) ? `${lead}${REDACTED}` : REDACTED));
+    out = out.replace(re, (_match, lead?: unknown) => (typeof lead === 'string' && /^\s$/.test(lead) ? `${lead}${REDACTED}` : REDACTED));
   }
   // Several redactions in a row read as one.
   return out.replace(/(\[internal detail\][\s,;]*){2,}/g, `${REDACTED} `).replace(/[ \t]{2,}/g, ' ').trim();

@@ -56,4 +56,6 @@ if (existsSync(resultsFile)) {
   failed = 1;
 }
 console.log(`vsix: ${passed} passed, ${failed} failed`);
-process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+// Exit explicitly: terminals and language servers started by the editor can outlive it and
+// keep pipes open.
+process.exit(failed > 0 || passed === 0 ? 1 : 0);

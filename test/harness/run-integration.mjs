@@ -107,4 +107,6 @@ for (const t of all) {
 }
 writeFileSync(join(outDir, 'integration.json'), JSON.stringify({ passed, failed, tests: all }, null, 2));
 console.log(`integration: ${passed} passed, ${failed} failed`);
-process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+// Exit explicitly: terminals and language servers started by the editor can outlive it and
+// keep pipes open.
+process.exit(failed > 0 || passed === 0 ? 1 : 0);

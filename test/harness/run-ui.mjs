@@ -33,4 +33,6 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.ui.mjs')).sort())
   }
 }
 console.log(`ui: ${passed} passed, ${failed} failed`);
-process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+// Exit explicitly: terminals and language servers started by the editor can outlive it and
+// keep pipes open.
+process.exit(failed > 0 || passed === 0 ? 1 : 0);

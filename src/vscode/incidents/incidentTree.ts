@@ -1,12 +1,19 @@
-// The Incidents view: open incidents first, then resolved ones. contextValue `incident.open` /
+// The Incidents view: open incidents first, then resolved ones, then past incidents known only
+// from their post-mortems (committed by teammates, no journal here). An incident with a
+// post-mortem shows its status and has the file as a child. contextValue `incident.open` /
 // `incident.resolved` drives the inline actions in package.json.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IncidentBook } from '../../incidents/book';
 import type { Incident } from '../../incidents/model';
+import type { PostmortemInfo } from '../../postmortem/report';
+
+const POSTMORTEM_PREFIX = 'postmortem:';
 
 export class IncidentTreeProvider implements vscode.TreeDataProvider<string>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private postmortems = new Map<string, PostmortemInfo>();
 
   constructor(private readonly deps: { book: IncidentBook; activeId(): string | undefined }) {}
 
@@ -14,23 +21,68 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<string>, vs
     this.changed.fire(undefined);
   }
 
+  /** The post-mortems found in the post-mortem folder, by incident id. */
+  setPostmortems(infos: readonly PostmortemInfo[]): void {
+    this.postmortems = new Map(infos.map((p) => [p.incidentId, p]));
+    this.refresh();
+  }
+
   getChildren(element?: string): string[] {
-    return element ? [] : this.deps.book.incidents().map((i) => i.id);
+    if (element) {
+      return !element.startsWith(POSTMORTEM_PREFIX) && this.postmortems.has(element) ? [POSTMORTEM_PREFIX + element] : [];
+    }
+    const known = this.deps.book.incidents().map((i) => i.id);
+    const seen = new Set(known);
+    const pastOnly = [...this.postmortems.values()]
+      .filter((p) => !seen.has(p.incidentId))
+      .sort((a, b) => ((b.declared ?? '') < (a.declared ?? '') ? -1 : 1))
+      .map((p) => POSTMORTEM_PREFIX + p.incidentId);
+    return [...known, ...pastOnly];
   }
 
   getTreeItem(id: string): vscode.TreeItem {
+    if (id.startsWith(POSTMORTEM_PREFIX)) return this.postmortemItem(id);
     const incident = this.deps.book.incident(id);
-    const item = new vscode.TreeItem(incident ? incident.title : id, vscode.TreeItemCollapsibleState.None);
+    const postmortem = this.postmortems.get(id);
+    const item = new vscode.TreeItem(
+      incident ? incident.title : id,
+      postmortem ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = id;
     if (!incident) return item;
     const open = incident.status !== 'resolved';
     const active = this.deps.activeId() === id;
-    item.description = `${incident.severity} · ${incident.status}${active ? ' · active' : ''}`;
+    item.description = `${incident.severity} · ${incident.status}${active ? ' · active' : ''}${postmortem ? ` · post-mortem ${postmortem.status}` : ''}`;
     item.contextValue = open ? 'incident.open' : 'incident.resolved';
     item.iconPath = new vscode.ThemeIcon(open ? (active ? 'flame' : 'circle-filled') : 'pass', open ? new vscode.ThemeColor(severityColour(incident)) : undefined);
     item.tooltip = tooltip(incident);
     item.command = { command: 'oncall.openTimeline', title: 'Open Incident Timeline', arguments: [{ incidentId: id }] };
     item.accessibilityInformation = { label: `${incident.id} ${incident.title}, ${incident.severity}, ${incident.status}${active ? ', active' : ''}` };
+    return item;
+  }
+
+  /** A post-mortem file: as the child of its incident, or alone for a past incident with no journal here. */
+  private postmortemItem(id: string): vscode.TreeItem {
+    const incidentId = id.slice(POSTMORTEM_PREFIX.length);
+    const info = this.postmortems.get(incidentId);
+    const child = this.deps.book.incident(incidentId) !== undefined;
+    const label = child ? 'Post-mortem' : `${incidentId}: ${info?.title ?? ''}`;
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+    item.id = id;
+    if (!info) return item;
+    const overdue = info.overdueMs !== undefined && info.overdueMs > 0;
+    item.description = [child ? undefined : info.severity, info.status, info.declared?.slice(0, 10), overdue ? 'overdue' : undefined]
+      .filter(Boolean)
+      .join(' · ');
+    item.iconPath = new vscode.ThemeIcon('book', overdue ? new vscode.ThemeColor('list.warningForeground') : undefined);
+    item.contextValue = 'postmortem';
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+    const uri = vscode.Uri.file(path.isAbsolute(info.path) ? info.path : path.join(folder, info.path));
+    item.resourceUri = uri;
+    item.command = { command: 'vscode.open', title: 'Open Post-Mortem', arguments: [uri] };
+    const md = new vscode.MarkdownString();
+    md.appendText(`${info.incidentId}: ${info.title}\nPost-mortem ${info.status}${info.due ? `, due ${info.due}` : ''}`);
+    item.tooltip = md;
     return item;
   }
 

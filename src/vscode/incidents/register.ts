@@ -13,6 +13,7 @@ import { SEVERITIES, type RunRecord } from '../../runbooks/model';
 import { UserError, registerCommands, type CommandContext, type CommandSpec } from '../commandRegistry';
 import type { BaseServices, IncidentHook } from '../services';
 import { createAuthorSource } from './author';
+import type { PostmortemInfo } from '../../postmortem/report';
 import { IncidentTreeProvider } from './incidentTree';
 import { IncidentStatusBar } from './statusBar';
 import { TimelinePanels, type TimelinePanelInfo } from './timelinePanel';
@@ -29,6 +30,8 @@ export interface IncidentFeatures extends IncidentHook {
   };
   /** The folded incident (for post-mortems). */
   incident(id: string): Incident | undefined;
+  /** Show these post-mortems in the Incidents view (history). */
+  showPostmortems(infos: readonly PostmortemInfo[]): void;
   /** The merged journal's records (one JSON line each, with checksum, no newline), in timeline order: for exporting next to a post-mortem. */
   journalLines(id: string): Promise<string[]>;
 }
@@ -411,6 +414,7 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
       }
     },
     incident: (id) => plain(book.incident(id)),
+    showPostmortems: (infos) => tree.setPostmortems(infos),
     journalLines: async (id) => {
       await loaded;
       return book.events(id).map((e) => encodeRecord(e).toString('utf8').replace(/\n$/, ''));
