@@ -166,6 +166,19 @@ describe('Runbook index', function () {
     await eventually('the empty area to go', async () => !(await tree.treeItems()).some((i) => i.label === 'live-area'));
   });
 
+  it('leaves post-mortems (the oncall.postmortems.folder) out of the index', async () => {
+    // A post-mortem and a runbook written together: once the runbook is indexed, the watcher has
+    // seen both, and the post-mortem must not be there.
+    const postmortem = write('postmortems/2026-11-24-INC-20261124-009-outage.md', '---\nincident: INC-20261124-009\nalerts: [PostmortemOnlyAlert]\n---\n# Outage\n');
+    const runbook = write('live-area/beside-postmortem.md', '---\ntitle: Beside\nalerts: [BesidePostmortemAlert]\n---\n# Beside\n');
+    await eventually('the runbook', () => api.runbooks.byAlert('BesidePostmortemAlert').length === 1);
+    await vscode.commands.executeCommand('oncall.refreshIndex');
+    assert.equal(api.runbooks.byAlert('PostmortemOnlyAlert').length, 0);
+    assert.ok(!api.runbooks.all().some((r) => r.path.includes(`${path.sep}postmortems${path.sep}`)));
+    fs.rmSync(postmortem);
+    fs.rmSync(runbook);
+  });
+
   it('reports lint problems as diagnostics and fixes staleness with the quick fix', async () => {
     const body = '# Stale one\n\n## Diagnosis\n\n```bash\necho check\n```\n\n## Mitigation\n\nDo the thing.\n';
     const file = write('live-area/stale-runbook.md', `---\ntitle: Stale one\nowner: team-live\nalerts: [StaleAlert]\nlast_reviewed: 2020-01-02 # long ago\n---\n${body}`);

@@ -3,6 +3,7 @@
 // results per runbook, and the context keys the views depend on. Building starts after
 // activate() has returned.
 import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DebouncedSaveCache, FileModelCache, MemoryModelCache, type ModelCache } from '../../runbooks/cache';
 import { RunbookIndex, type IndexChange, type IndexProgress } from '../../runbooks/index';
@@ -12,6 +13,7 @@ import { parseRunbook } from '../../runbooks/parse';
 import { ParsePool } from '../../runbooks/parsePool';
 import { nodeSource } from '../../runbooks/source';
 import { isMarkdownName } from '../../runbooks/text';
+import { postmortemLocation } from '../postmortem/location';
 import type { BaseServices, RunbookService, RunbookTesting } from '../services';
 
 /** Today as YYYY-MM-DD in the user's time zone (what "reviewed today" means to them). */
@@ -54,7 +56,7 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
       this.changed,
       this.lintChanged,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('oncall.runbookRoots') || e.affectsConfiguration('oncall.exclude')) void this.refresh();
+        if (e.affectsConfiguration('oncall.runbookRoots') || e.affectsConfiguration('oncall.exclude') || e.affectsConfiguration('oncall.postmortems.folder')) void this.refresh();
         else if (e.affectsConfiguration('oncall.lint')) this.relintAll();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()),
@@ -139,6 +141,14 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
         roots.push(/^([a-zA-Z]:)?[\\/]/.test(r) ? r : vscode.Uri.joinPath(folder.uri, r).fsPath);
       }
       for (const g of config.get<string[]>('exclude', [])) if (typeof g === 'string') exclude.add(g);
+    }
+    // Post-mortems are markdown too, but not runbooks: keep their folder out of the index.
+    const postmortems = postmortemLocation()?.folder.fsPath;
+    if (postmortems) {
+      for (const root of roots) {
+        const rel = path.relative(root, postmortems).split(path.sep).join('/');
+        if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) exclude.add(rel);
+      }
     }
     return { roots, exclude: [...exclude] };
   }
