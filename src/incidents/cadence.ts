@@ -125,19 +125,4 @@ export function updateSchedule(
   return result;
 }
 
-/** `12 min`, `1 h 05 min`, `2 d 3 h`: a compact duration for the status bar and header. */
-export function formatDuration(ms: number): string {
-  const neg = ms < 0;
-  let s = Math.floor(Math.abs(ms) / 1000);
-  const d = Math.floor(s / 86400);
-  s -= d * 86400;
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  let text: string;
-  if (d > 0) text = `${d} d ${h} h`;
-  else if (h > 0) text = `${h} h ${String(m).padStart(2, '0')} min`;
-  else if (m > 0) text = `${m} min`;
-  else text = `${s} s`;
-  return neg ? `-${text}` : text;
-}
+export { formatDuration } from './duration';

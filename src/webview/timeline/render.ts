@@ -1,5 +1,6 @@
 // DOM builders for the timeline page. Every piece of text that came from a person (notes,
 // titles, names, commands, runbook names) is set with textContent, never parsed as HTML.
+import { formatDuration } from '../../incidents/duration';
 import type { Incident, Milestone, Role, TimelineEvent } from '../../incidents/model';
 
 export type Category = 'note' | 'command' | 'status' | 'other';
@@ -54,16 +55,7 @@ export function utcTime(iso: string): string {
 }
 
 export function duration(ms: number): string {
-  const neg = ms < 0;
-  let s = Math.floor(Math.abs(ms) / 1000);
-  const d = Math.floor(s / 86400);
-  s -= d * 86400;
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  const text = d > 0 ? `${d} d ${h} h` : h > 0 ? `${h} h ${pad(m)} min` : m > 0 ? `${m} min ${pad(s)} s` : `${s} s`;
-  return neg ? `-${text}` : text;
+  return formatDuration(ms, { seconds: true });
 }
 
 function summaryLine(e: TimelineEvent, byId: Map<string, TimelineEvent>): { kind: string; text: string } {
