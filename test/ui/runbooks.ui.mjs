@@ -11,11 +11,17 @@ function rows(wb) {
   return wb.page.locator('.pane:has(.pane-header[aria-label^="Runbooks"]) .monaco-list-row');
 }
 
+/**
+ * Expands a row. A runbook first shows from the quick pass (no sections yet, so nothing to
+ * expand); it becomes expandable when the full model arrives: keep trying until it is open.
+ */
 async function expand(wb, label) {
   const row = rows(wb).filter({ hasText: label }).first();
   await row.waitFor({ state: 'visible', timeout: 30_000 });
-  if ((await row.getAttribute('aria-expanded')) !== 'true') {
-    await row.locator('.monaco-tl-twistie').click();
+  const deadline = Date.now() + 30_000;
+  while ((await row.getAttribute('aria-expanded')) !== 'true') {
+    if (Date.now() > deadline) throw new Error(`could not expand ${label}`);
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
     await wb.page.waitForTimeout(400);
   }
   return row;
