@@ -4,19 +4,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { RunbookSummary } from '../../src/vscode/api';
 
 const EXTENSION_ID = 'oncall-runbooks.oncall-runbooks';
 
-interface Summary {
-  path: string;
-  area: string;
-  title: string;
-  alerts: string[];
-  owner?: string;
-  severity?: string;
-  codeBlocks: number;
-  problems: number;
-}
+type Summary = RunbookSummary;
 
 interface TreeItemInfo {
   id: string;
