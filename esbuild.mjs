@@ -1,7 +1,7 @@
 // Bundles the extension host code (node, cjs, `vscode` external), the parse worker, the CLI,
 // the webview UI (browser) and — with --tests — the integration tests.
 import * as esbuild from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
@@ -42,6 +42,8 @@ const builds = [
 ];
 
 if (withTests) {
+  // Start from an empty folder: a test file that was deleted must not live on as a stale bundle.
+  rmSync('dist-test', { recursive: true, force: true });
   const dir = 'test/integration';
   const entryPoints = readdirSync(dir)
     .filter((f) => f.endsWith('.ts'))
