@@ -1,6 +1,6 @@
 // The incident model: an incident is what its journal of events says it is. Events are never
 // edited or deleted; `foldIncident` (in state.ts) derives the current state from them.
-import type { Severity } from '../runbooks/model';
+import type { RunRecord, Severity } from '../runbooks/model';
 
 export type { Severity };
 export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
@@ -34,17 +34,12 @@ export type TimelineEvent =
   | (EventBase & { type: 'severityChanged'; from: Severity; to: Severity; reason?: string })
   | (EventBase & { type: 'roleAssigned'; role: Role; person: string; previous?: string })
   | (EventBase & { type: 'milestone'; milestone: Milestone; at: string; reason?: string })
-  | (EventBase & {
-      type: 'commandRun';
-      runbookPath: string;
-      runbookTitle: string;
-      blockIndex: number;
-      command: string;
-      exitCode: number | null;
-      durationMs: number;
-      outputTail?: string;
-      unknownReason?: string;
-    })
+  // A command run is the run record as the run-commands feature reports it (secrets masked),
+  // less what only matters in the moment (terminal, start time).
+  | (EventBase & { type: 'commandRun' } & Pick<
+        RunRecord,
+        'runbookPath' | 'runbookTitle' | 'blockIndex' | 'command' | 'exitCode' | 'durationMs' | 'outputTail' | 'unknownReason'
+      >)
   | (EventBase & { type: 'statusUpdate'; audience: Audience; text: string; state: 'drafted' | 'posted' })
   | (EventBase & { type: 'reminderSnoozed'; minutes: number; reason: string })
   | (EventBase & { type: 'summaryChanged'; summary: string; services?: string[] })
