@@ -21,6 +21,7 @@ export default tseslint.config(
   {
     files: [
       'src/runbooks/**/*.ts',
+      'src/shell/**/*.ts',
       'src/incidents/**/*.ts',
       'src/postmortem/**/*.ts',
       'src/git/**/*.ts',

@@ -13,10 +13,11 @@ import { gfmStrikethroughFromMarkdown } from 'mdast-util-gfm-strikethrough';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTaskListItemFromMarkdown } from 'mdast-util-gfm-task-list-item';
 import { alertCandidates } from './alerts';
-import { findDanger } from './danger';
+import { findDanger } from '../shell/danger';
 import { readFrontMatter, type FrontMatter } from './frontMatter';
 import type { CodeBlock, Link, Problem, Runbook, Section } from './model';
-import { commandMask, findPlaceholders, looksLikeShell, placeholderWords } from './placeholders';
+import { commandMask } from '../shell/transcript';
+import { findPlaceholders, looksLikeShell, placeholderWords } from './placeholders';
 import { quickScan } from './quick';
 import { baseName, contentHash, detach, isReadmeName, normalizeText, placeInRoot, Slugger, titleFromFileName } from './text';
 

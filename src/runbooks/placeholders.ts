@@ -17,9 +17,9 @@
 //   in CI files), or when the whole block is a template (`yaml`, `helm`, `jinja`, `html` …).
 // - In a transcript (a `console` block, or any block with `$ ` prompts), only the command lines
 //   count: output such as `<none>` is never a placeholder. Shell comments do not count either.
+import { commandMask, isShellLanguage } from '../shell/transcript';
 import type { Placeholder } from './model';
 
-const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'zsh', 'console', 'shell-session', 'shellsession', 'ksh', 'fish', 'terminal']);
 const MARKUP_LANGS = new Set(['html', 'xml', 'svg', 'xhtml', 'markdown', 'md', 'mdx', 'vue', 'jsx', 'tsx', 'svelte']);
 const TEMPLATE_LANGS = new Set([
   'yaml', 'yml', 'helm', 'jinja', 'jinja2', 'j2', 'gotmpl', 'go-template', 'gotemplate', 'tmpl', 'tpl',
@@ -45,36 +45,6 @@ const DOLLAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const MUSTACHE = /\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}/g;
 /** A `{{ … }}` that is a template expression, not a bare name. */
 const TEMPLATE_EXPR = /\{\{-?\s*(?:[.$]|[A-Za-z_][\w-]*\s+[^}\s]|[^}]*\|)/;
-
-const PROMPT = /^[ \t]*\$ /;
-
-/** True when the block is a transcript: its commands are the lines after a `$ ` prompt. */
-export function isTranscript(text: string, lang: string | null): boolean {
-  if (lang === 'console' || lang === 'shell-session' || lang === 'shellsession') return true;
-  if (lang !== null && !SHELL_LANGS.has(lang) && lang !== 'text' && lang !== 'txt' && lang !== 'plaintext') return false;
-  return text.split('\n').some((line) => PROMPT.test(line));
-}
-
-/**
- * The block's text with everything that is not command text blanked out (same length, same
- * offsets): output lines of a transcript and its prompts. Continuation lines (after a trailing
- * `\`) belong to their command.
- */
-export function commandMask(text: string, lang: string | null): string {
-  if (!isTranscript(text, lang)) return text;
-  const lines = text.split('\n');
-  let continued = false;
-  const out = lines.map((line) => {
-    const prompt = /^[ \t]*\$ /.exec(line);
-    let kept: string;
-    if (prompt) kept = ' '.repeat(prompt[0].length) + line.slice(prompt[0].length);
-    else if (continued) kept = line;
-    else kept = ' '.repeat(line.length);
-    continued = (prompt !== null || continued) && /\\$/.test(line);
-    return kept;
-  });
-  return out.join('\n');
-}
 
 type QuoteState = 0 | 1 | 2 | 3; // none, single, double, comment
 
@@ -144,7 +114,7 @@ function logicalLines(text: string): Array<[number, number]> {
 export function findPlaceholders(text: string, lang: string | null): Placeholder[] {
   if (!text.includes('<') && !text.includes('${') && !text.includes('{{')) return [];
   const commands = commandMask(text, lang);
-  const shellish = lang === null || SHELL_LANGS.has(lang);
+  const shellish = lang === null || isShellLanguage(lang);
   const states = quoteStates(commands, shellish);
   const found: Placeholder[] = [];
   const add = (name: string, style: Placeholder['style'], raw: string, offset: number) => {

@@ -1,7 +1,7 @@
 // "Run", "Run in New Terminal", "Copy" above each code block of a runbook (Copy only for blocks
 // that are not shell), and the block's last result ("last run 3 min ago, exit 1").
 import * as vscode from 'vscode';
-import { describeLastRun } from '../../runbooks/runSteps';
+import { describeLastRun } from '../../shell/runSteps';
 import type { RunbookService } from '../services';
 import { blockIsRunnable } from './controller';
 import type { LastRuns } from './lastRuns';

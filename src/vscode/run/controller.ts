@@ -1,11 +1,11 @@
 // Run and Copy: from an invocation to a record. The order matters and is the contract:
 // trust → block → placeholders → final command → danger confirmation → terminal → record.
 import * as vscode from 'vscode';
-import { CommandTextError, isSecretName, prepareCommand, renderCommand, renderForCopy, type CommandTemplate } from '../../runbooks/commandText';
-import { compileDangerPatterns, findDanger } from '../../runbooks/danger';
+import { CommandTextError, isSecretName, prepareCommand, renderCommand, renderForCopy, type CommandTemplate } from '../../shell/commandText';
+import { compileDangerPatterns, findDanger } from '../../shell/danger';
 import type { CodeBlock, DangerFinding, RunRecord } from '../../runbooks/model';
 import { isRunnable } from '../../runbooks/runnable';
-import { runSteps } from '../../runbooks/runSteps';
+import { runSteps } from '../../shell/runSteps';
 import { UserError, type CommandContext } from '../commandRegistry';
 import type { BaseServices, IncidentHook, RunbookService } from '../services';
 import { confirmDanger } from './confirm';

@@ -2,9 +2,9 @@
 // current incident is offered as the default; values of secret-looking names are typed masked
 // and never remembered, logged or recorded. Memory only: nothing is written to disk.
 import * as vscode from 'vscode';
-import { isSecretName } from '../../runbooks/commandText';
+import { isSecretName } from '../../shell/commandText';
 import type { Placeholder } from '../../runbooks/model';
-import { refuseValue } from '../../runbooks/shellQuote';
+import { refuseValue } from '../../shell/quote';
 
 export class PlaceholderMemory {
   /** Scope (incident id, or '' without one) → name → last value. */

@@ -4,7 +4,7 @@
 // running something (a block of ours, or a command typed by hand) makes us open another.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { StepEnd, StepExecution, StepRunner } from '../../runbooks/runSteps';
+import type { StepEnd, StepExecution, StepRunner } from '../../shell/runSteps';
 import { UserError } from '../commandRegistry';
 
 interface Slot {

@@ -3,7 +3,7 @@
 // object from code); the run commands read `runbookPath` / `blockIndex` from a block element.
 import * as vscode from 'vscode';
 import type { CodeBlock, Problem, Runbook, Section } from '../../runbooks/model';
-import { commandMask } from '../../runbooks/placeholders';
+import { commandMask } from '../../shell/transcript';
 import { isRunnable } from '../../runbooks/runnable';
 import { detailCounts } from '../../runbooks/store';
 import type { RunbookIndexService } from './service';

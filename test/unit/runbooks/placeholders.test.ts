@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { commandMask, findPlaceholders, looksLikeShell } from '../../../src/runbooks/placeholders';
+import { commandMask } from '../../../src/shell/transcript';
+import { findPlaceholders, looksLikeShell } from '../../../src/runbooks/placeholders';
 import { isRunnable } from '../../../src/runbooks/runnable';
 import { parseFixture } from './helpers';
 

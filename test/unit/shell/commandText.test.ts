@@ -10,7 +10,7 @@ import {
   prepareCommand,
   renderCommand,
   renderForCopy,
-} from '../../../src/runbooks/commandText';
+} from '../../../src/shell/commandText';
 import type { Placeholder } from '../../../src/runbooks/model';
 import { runScript, tempDir } from './shells';
 

@@ -1,6 +1,6 @@
 // Danger rules: commands that need a confirmation before they run.
 //
-// The text is read as shell (shellSyntax.ts) into simple commands with quote-removed words, so
+// The text is read as shell (syntax.ts) into simple commands with quote-removed words, so
 // `\rm`, `"rm"`, `/bin/rm`, `a && rm`, `a; rm`, `$(rm …)` and backticks all reach the rules.
 // Wrappers are looked through: sudo/doas, command, builtin, exec, env (assignments, -u, -C, -S),
 // nohup, time, nice, ionice, timeout, stdbuf, chroot, setsid, flock, busybox, xargs, watch,
@@ -10,8 +10,8 @@
 // here-documents and here-strings of SQL clients, and text piped into one.
 // Known blind spots (documented, not chased): commands assembled from variables (`$RM -rf`),
 // aliases and functions defined elsewhere, scripts run from files.
-import type { DangerFinding } from './model';
-import { parseShell, type ShellCommand, type ShellRedirect, type ShellScript, type ShellWord } from './shellSyntax';
+import type { DangerFinding } from '../runbooks/model';
+import { parseShell, type ShellCommand, type ShellRedirect, type ShellScript, type ShellWord } from './syntax';
 
 export interface DangerRule {
   id: string;

@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { CommandTextError, prepareCommand, renderCommand, type RenderedCommand } from '../../../src/runbooks/commandText';
+import { CommandTextError, prepareCommand, renderCommand, type RenderedCommand } from '../../../src/shell/commandText';
 import type { Placeholder } from '../../../src/runbooks/model';
-import { MAX_VALUE_LENGTH, quoteAnsiC, quotePosix, refuseValue, shellDialect } from '../../../src/runbooks/shellQuote';
+import { MAX_VALUE_LENGTH, quoteAnsiC, quotePosix, refuseValue, shellDialect } from '../../../src/shell/quote';
 import { hasShell, records, runScript, tempDir, typeIntoInteractiveBash } from './shells';
 
 /** Placeholders as the parser finds them: `<name>`, offsets into the block text. */

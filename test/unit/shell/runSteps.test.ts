@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { describeLastRun, OutputTail, runSteps, stripAnsi, type StepEnd, type StepRunner, type Timers } from '../../../src/runbooks/runSteps';
+import { describeLastRun, OutputTail, runSteps, stripAnsi, type StepEnd, type StepRunner, type Timers } from '../../../src/shell/runSteps';
 
 /** Timers on a manual clock; a timer of 0 ms fires on the next turn. */
 class FakeTimers implements Timers {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { prepareCommand, renderCommand } from '../../../src/runbooks/commandText';
+import { prepareCommand, renderCommand } from '../../../src/shell/commandText';
 import { findPlaceholders } from '../../../src/runbooks/placeholders';
-import { parseShell } from '../../../src/runbooks/shellSyntax';
+import { parseShell } from '../../../src/shell/syntax';
 
 const commandsOf = (text: string) => parseShell(text).commands.map((r) => text.slice(r.start, r.end).trim()).filter(Boolean);
 

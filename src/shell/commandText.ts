@@ -19,10 +19,10 @@
 //    spans lines is sent as `eval $'…'`. Commands run in the terminal's own shell, in order, so
 //    `cd` and `export` carry over to the next command and the next block, as if typed.
 //    `a; b` on one line is one command, as typed: its exit code is `b`'s.
-import type { CodeBlock, Placeholder } from './model';
-import { isTranscript } from './placeholders';
-import { parseShell, type ContextKind, type OffsetContext } from './shellSyntax';
-import { quoteAnsiC, quotePosix, refuseValue } from './shellQuote';
+import type { CodeBlock, Placeholder } from '../runbooks/model';
+import { isTranscript } from './transcript';
+import { parseShell, type ContextKind, type OffsetContext } from './syntax';
+import { quoteAnsiC, quotePosix, refuseValue } from './quote';
 
 /** Why a block or a value cannot become a command; `reasons` are meant for the user. */
 export class CommandTextError extends Error {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { compileDangerPatterns, DANGER_RULES, findDanger } from '../../../src/runbooks/danger';
+import { compileDangerPatterns, DANGER_RULES, findDanger } from '../../../src/shell/danger';
 
 // [command, the rule id that must be among the findings]
 const DANGEROUS: Array<[string, string]> = [
