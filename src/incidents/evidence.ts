@@ -1,0 +1,206 @@
+// A run's output as evidence: captured whole (up to a cap) while the run goes, cleaned of
+// terminal escapes, masked (secret values and credential shapes) before anything is written,
+// summarised for the timeline as its first and last lines, and stored whole in a file beside the
+// journal with its checksum. A line range of it can be pinned as evidence for the post-mortem.
+import { createHash } from 'node:crypto';
+import { stripAnsi, type StepExecution, type StepRunner } from '../shell/runSteps';
+import { maskOutput } from './redact';
+
+/** What a command-run event says about the run's output. Lines are 1-based. */
+export interface RunOutput {
+  /** The first lines of the output (masked). */
+  head: string[];
+  /** The last lines (masked); they never repeat a head line. */
+  tail: string[];
+  /** Lines in the whole output as kept. */
+  lines: number;
+  /** UTF-8 bytes of the whole output as kept. */
+  bytes: number;
+  /** The whole output, relative to the incident's folder (`outputs/….txt`); absent when not written. */
+  file?: string;
+  /** SHA-256 (hex) of the file's bytes. */
+  sha256?: string;
+  /** The output was longer than the cap: its middle was left out. */
+  truncated?: boolean;
+  /** How many secret values and credential shapes were masked. */
+  masked?: number;
+}
+
+export const DEFAULT_OUTPUT_CAP_BYTES = 1024 * 1024;
+export const EXCERPT_HEAD_LINES = 5;
+export const EXCERPT_TAIL_LINES = 15;
+const EXCERPT_LINE_CHARS = 300;
+/** Pinned evidence is bounded too: it goes into the journal and the post-mortem. */
+export const MAX_PINNED_LINES = 200;
+const MAX_PINNED_CHARS = 20_000;
+
+/**
+ * Collects a stream of output chunks, keeping at most `capChars` characters: the beginning and
+ * the end when the whole is longer (the middle is dropped and counted).
+ */
+export class OutputCapture {
+  private head = '';
+  private tail = '';
+  private dropped = 0;
+  private readonly half: number;
+
+  constructor(capChars = DEFAULT_OUTPUT_CAP_BYTES) {
+    this.half = Math.max(1, Math.floor(capChars / 2));
+  }
+
+  push(chunk: string): void {
+    if (this.head.length < this.half) {
+      const room = this.half - this.head.length;
+      this.head += chunk.slice(0, room);
+      chunk = chunk.slice(room);
+    }
+    if (!chunk) return;
+    this.tail += chunk;
+    // Trim in batches so a stream of small chunks does not copy the tail each time.
+    if (this.tail.length > this.half * 2) {
+      this.dropped += this.tail.length - this.half;
+      this.tail = this.tail.slice(-this.half);
+    }
+  }
+
+  /** The output as recorded: plain text, masked; the cut (when there is one) falls on line ends. */
+  finish(secrets: readonly string[] = []): CapturedOutput {
+    let tail = this.tail;
+    if (tail.length > this.half) {
+      this.dropped += tail.length - this.half;
+      tail = tail.slice(-this.half);
+    }
+    if (this.dropped === 0) {
+      const whole = maskOutput(clean(this.head + tail), secrets);
+      return { text: whole.text, truncated: false, masked: whole.count };
+    }
+    // Whole lines only on both sides of the cut: half a line could be half a secret.
+    let head = clean(this.head);
+    let rest = clean(tail);
+    head = head.slice(0, head.lastIndexOf('\n') + 1);
+    rest = rest.slice(rest.indexOf('\n') + 1);
+    const maskedHead = maskOutput(head, secrets);
+    const maskedRest = maskOutput(rest, secrets);
+    const marker = `[… ${this.dropped} characters of output not kept (over the size cap) …]\n`;
+    return { text: maskedHead.text + marker + maskedRest.text, truncated: true, masked: maskedHead.count + maskedRest.count };
+  }
+}
+
+export interface CapturedOutput {
+  text: string;
+  truncated: boolean;
+  masked: number;
+}
+
+function clean(text: string): string {
+  return stripAnsi(text).replace(/\r+\n/g, '\n').replace(/\r/g, '\n');
+}
+
+/** A runner that hands every output chunk to `capture` as well as to whoever reads the execution. */
+export function teeOutput(runner: StepRunner, capture: { push(chunk: string): void }): StepRunner {
+  return {
+    execute(commandLine: string): StepExecution {
+      const execution = runner.execute(commandLine);
+      const source = execution.output;
+      if (!source) return execution;
+      return {
+        ended: execution.ended,
+        output: (async function* () {
+          for await (const chunk of source) {
+            capture.push(chunk);
+            yield chunk;
+          }
+        })(),
+      };
+    },
+  };
+}
+
+/** The lines of recorded output (a final line end does not start another line). */
+export function outputLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** The event's summary of an output: first and last lines, sizes. */
+export function summarizeOutput(captured: CapturedOutput): RunOutput {
+  const lines = outputLines(captured.text);
+  const cut = (l: string) => (l.length > EXCERPT_LINE_CHARS ? `${l.slice(0, EXCERPT_LINE_CHARS)}…` : l);
+  const head = lines.slice(0, EXCERPT_HEAD_LINES).map(cut);
+  const tail = lines.slice(Math.max(EXCERPT_HEAD_LINES, lines.length - EXCERPT_TAIL_LINES)).map(cut);
+  return {
+    head,
+    tail,
+    lines: lines.length,
+    bytes: Buffer.byteLength(captured.text, 'utf8'),
+    ...(captured.truncated ? { truncated: true } : {}),
+    ...(captured.masked ? { masked: captured.masked } : {}),
+  };
+}
+
+export function sha256Text(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** `outputs/<time>-<event id part>.txt`: a file name that sorts by time and never collides. */
+export function outputFileName(startedAt: string, unique: string): string {
+  const stamp = startedAt.replace(/[^0-9]/g, '').slice(0, 17) || '0';
+  const safe = unique.replace(/[^A-Za-z0-9]/g, '').slice(-12) || 'run';
+  return `outputs/${stamp}-${safe}.txt`;
+}
+
+/** Whether `file` (as stored in an event) is a plain relative path inside `outputs/`. */
+export function isOutputFileRef(file: string): boolean {
+  return /^outputs\/[A-Za-z0-9._-]+\.txt$/.test(file);
+}
+
+/** The excerpt as numbered lines: `[line number, text]`, with `undefined` where lines were left out. */
+export function excerptLines(output: RunOutput): Array<[number, string] | undefined> {
+  const rows: Array<[number, string] | undefined> = output.head.map((l, i) => [i + 1, l] as [number, string]);
+  const firstTail = output.lines - output.tail.length + 1;
+  if (output.tail.length && firstTail > output.head.length + 1) rows.push(undefined);
+  output.tail.forEach((l, i) => rows.push([firstTail + i, l]));
+  return rows;
+}
+
+export class EvidenceRangeError extends Error {}
+
+/**
+ * The text of lines `from`–`to` (1-based, inclusive) for pinning: from the whole output when it
+ * is at hand (its checksum must match), else from the excerpt when the range lies inside it.
+ */
+export function pinnedLines(output: RunOutput, whole: string | undefined, from = 1, to = output.lines): { text: string; from: number; to: number } {
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < from || to > Math.max(output.lines, 1)) {
+    throw new EvidenceRangeError(`Lines ${from}–${to} are not in this output (it has ${output.lines} line${output.lines === 1 ? '' : 's'}).`);
+  }
+  if (to - from + 1 > MAX_PINNED_LINES) {
+    throw new EvidenceRangeError(`Pin at most ${MAX_PINNED_LINES} lines at a time (asked for ${to - from + 1}).`);
+  }
+  let lines: string[];
+  if (whole !== undefined && (!output.sha256 || sha256Text(whole) === output.sha256)) {
+    lines = outputLines(whole).slice(from - 1, to);
+  } else {
+    const known = new Map(excerptLines(output).filter((r): r is [number, string] => r !== undefined));
+    lines = [];
+    for (let n = from; n <= to; n++) {
+      const line = known.get(n);
+      if (line === undefined) throw new EvidenceRangeError(`Line ${n} is not in the excerpt, and the whole output is not available here.`);
+      lines.push(line);
+    }
+  }
+  let text = lines.join('\n');
+  if (text.length > MAX_PINNED_CHARS) text = `${text.slice(0, MAX_PINNED_CHARS)}…`;
+  return { text, from, to };
+}
+
+/** `12-20` / `12` / `` → a range; undefined for the whole output. Throws on anything else. */
+export function parseLineRange(text: string): { from: number; to: number } | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  const m = /^(\d+)\s*(?:[-–:]\s*(\d+))?$/.exec(t);
+  if (!m) throw new EvidenceRangeError('Write a line number or a range such as 12-20.');
+  const from = Number(m[1]);
+  return { from, to: m[2] === undefined ? from : Number(m[2]) };
+}
