@@ -4,27 +4,12 @@
 // journal with its checksum. A line range of it can be pinned as evidence for the post-mortem.
 import { createHash } from 'node:crypto';
 import { stripAnsi, type StepExecution, type StepRunner } from '../shell/runSteps';
+import { IncidentInputError, type IncidentBook } from './book';
+import type { TimelineEvent } from './model';
 import { maskOutput } from './redact';
+import { excerptLines, outputLines, type RunOutput } from './runOutput';
 
-/** What a command-run event says about the run's output. Lines are 1-based. */
-export interface RunOutput {
-  /** The first lines of the output (masked). */
-  head: string[];
-  /** The last lines (masked); they never repeat a head line. */
-  tail: string[];
-  /** Lines in the whole output as kept. */
-  lines: number;
-  /** UTF-8 bytes of the whole output as kept. */
-  bytes: number;
-  /** The whole output, relative to the incident's folder (`outputs/….txt`); absent when not written. */
-  file?: string;
-  /** SHA-256 (hex) of the file's bytes. */
-  sha256?: string;
-  /** The output was longer than the cap: its middle was left out. */
-  truncated?: boolean;
-  /** How many secret values and credential shapes were masked. */
-  masked?: number;
-}
+export { excerptLines, outputLines, type RunOutput };
 
 export const DEFAULT_OUTPUT_CAP_BYTES = 1024 * 1024;
 export const EXCERPT_HEAD_LINES = 5;
@@ -116,14 +101,6 @@ export function teeOutput(runner: StepRunner, capture: { push(chunk: string): vo
   };
 }
 
-/** The lines of recorded output (a final line end does not start another line). */
-export function outputLines(text: string): string[] {
-  if (text === '') return [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
 /** The event's summary of an output: first and last lines, sizes. */
 export function summarizeOutput(captured: CapturedOutput): RunOutput {
   const lines = outputLines(captured.text);
@@ -154,15 +131,6 @@ export function outputFileName(startedAt: string, unique: string): string {
 /** Whether `file` (as stored in an event) is a plain relative path inside `outputs/`. */
 export function isOutputFileRef(file: string): boolean {
   return /^outputs\/[A-Za-z0-9._-]+\.txt$/.test(file);
-}
-
-/** The excerpt as numbered lines: `[line number, text]`, with `undefined` where lines were left out. */
-export function excerptLines(output: RunOutput): Array<[number, string] | undefined> {
-  const rows: Array<[number, string] | undefined> = output.head.map((l, i) => [i + 1, l] as [number, string]);
-  const firstTail = output.lines - output.tail.length + 1;
-  if (output.tail.length && firstTail > output.head.length + 1) rows.push(undefined);
-  output.tail.forEach((l, i) => rows.push([firstTail + i, l]));
-  return rows;
 }
 
 export class EvidenceRangeError extends Error {}
@@ -203,4 +171,42 @@ export function parseLineRange(text: string): { from: number; to: number } | und
   if (!m) throw new EvidenceRangeError('Write a line number or a range such as 12-20.');
   const from = Number(m[1]);
   return { from, to: m[2] === undefined ? from : Number(m[2]) };
+}
+
+/** Reads an output file (as named in an event) beside the incident's journal; undefined when it is not there. */
+export type OutputReader = (incidentId: string, file: string) => Promise<string | undefined>;
+
+/**
+ * Pins a run's output as evidence: the whole of it (the post-mortem shows its excerpt), or lines
+ * `fromLine`–`toLine`, whose text is copied into the event (bounded; already masked when the
+ * run was recorded). `pinned: false` takes a pin back.
+ */
+export async function pinEvidence(
+  book: IncidentBook,
+  incidentId: string | undefined,
+  eventId: unknown,
+  range: { fromLine?: unknown; toLine?: unknown; pinned?: boolean },
+  readOutput: OutputReader,
+): Promise<TimelineEvent> {
+  const incident = book.require(incidentId);
+  const run = book.events(incident.id).find((e) => e.id === eventId);
+  if (!run || run.type !== 'commandRun') throw new IncidentInputError(`No command run ${JSON.stringify(eventId)} in ${incident.id}.`);
+  if (!run.output || run.output.lines === 0) throw new IncidentInputError('That run recorded no output to pin.');
+  const pinned = range.pinned !== false;
+  const from = range.fromLine;
+  const to = range.toLine ?? range.fromLine;
+  if (from === undefined) {
+    return (await book.record(incident.id, [{ type: 'evidencePinned', target: run.id, pinned }]))[0];
+  }
+  if (typeof from !== 'number' || typeof to !== 'number') throw new IncidentInputError('Line numbers must be numbers.');
+  const whole = run.output.file && isOutputFileRef(run.output.file) ? await readOutput(incident.id, run.output.file).catch(() => undefined) : undefined;
+  let lines: { text: string; from: number; to: number };
+  try {
+    lines = pinnedLines(run.output, whole, from, to);
+  } catch (err) {
+    if (err instanceof EvidenceRangeError) throw new IncidentInputError(err.message);
+    throw err;
+  }
+  const body = { type: 'evidencePinned' as const, target: run.id, pinned, fromLine: lines.from, toLine: lines.to, ...(pinned ? { text: lines.text } : {}) };
+  return (await book.record(incident.id, [body]))[0];
 }

@@ -92,6 +92,8 @@ export function foldIncident(events: readonly TimelineEvent[]): Incident {
       case 'commandRun':
       case 'statusUpdate':
       case 'reminderSnoozed':
+      case 'evidencePinned':
+      case 'changesObserved':
         break;
     }
   }

@@ -7,6 +7,8 @@ import { IncidentInputError, type IncidentBook } from '../../incidents/book';
 import { updateSchedule, type CadenceConfig } from '../../incidents/cadence';
 import { severityDetail, severityLabel } from '../../incidents/severity';
 import { draftStatusUpdate } from '../../incidents/statusUpdate';
+import { pinEvidence } from '../../incidents/evidence';
+import { readOutputFile } from './evidenceFiles';
 import { SEVERITIES } from '../../runbooks/model';
 import { createTimelineDispatcher, type HostMessage, type IncidentView, type WebviewRequest } from '../../protocol/timeline';
 import { timelineHtml } from './timelineHtml';
@@ -184,6 +186,8 @@ class TimelinePanelHost {
         case 'copyText':
           await vscode.env.clipboard.writeText(m.text);
           return undefined;
+        case 'pinEvidence':
+          return await pinEvidence(book, id, m.eventId, m, (incident, file) => readOutputFile(book.journal.incidentDir(incident), file));
       }
     } catch (err) {
       if (err instanceof IncidentInputError) throw err;

@@ -3,6 +3,7 @@
 // sent to the host as a draft (survives closing the panel and an extension host crash).
 import { MILESTONES, ROLES, STATUSES, type Audience, type Incident, type IncidentStatus, type Milestone, type Role, type SaveState, type Severity, type TimelineEvent } from '../../incidents/model';
 import { compareEvents } from '../../incidents/eventSchema';
+import { formatDuration, incidentSpan } from '../../incidents/duration';
 import { RequestTracker, validateHostMessage, type HostMessage, type RequestBody, type IncidentView, type SeverityChoice, type WebviewMessage } from '../../protocol/timeline';
 import { badge, button, checkbox, divider, dropdown, registerToolkit, setDisabled, textArea, textField, type TextInput } from '../toolkit';
 import { MILESTONE_NAMES, ROLE_NAMES, duration, el, localTime, renderEvent, utcTime } from './render';
@@ -313,7 +314,22 @@ list.addEventListener('click', (e) => {
   const action = target.dataset.action;
   if (action === 'pin' || action === 'unpin') rowActions.pin(row.dataset.id, action === 'pin');
   if (action === 'correct') rowActions.correct(row.dataset.id, row);
+  if (action === 'pinEvidence') void act({ type: 'pinEvidence', eventId: row.dataset.id, ...selectedOutputLines(row) }).catch(() => undefined);
 });
+
+/** The output lines selected inside a row (by their `data-line`), or nothing for the whole output. */
+function selectedOutputLines(row: HTMLElement): { fromLine?: number; toLine?: number } {
+  const selection = document.getSelection();
+  if (!selection || selection.isCollapsed) return {};
+  const lineOf = (node: Node | null) => {
+    const line = (node instanceof Element ? node : node?.parentElement)?.closest('.output-line') as HTMLElement | null;
+    return line && row.contains(line) ? Number(line.dataset.line) : undefined;
+  };
+  const a = lineOf(selection.anchorNode);
+  const b = lineOf(selection.focusNode);
+  if (a === undefined || b === undefined) return {};
+  return { fromLine: Math.min(a, b), toLine: Math.max(a, b) };
+}
 
 // --- Rendering ------------------------------------------------------------------------------
 function renderHeader(): void {
@@ -338,8 +354,9 @@ function tick(): void {
   if (!view) return;
   const now = Date.now();
   const i = view.incident;
-  const end = i.resolvedAt ? Date.parse(i.resolvedAt) : now;
-  elapsed.textContent = `${i.resolvedAt ? 'Lasted' : 'Elapsed'} ${duration(end - Date.parse(i.declaredAt))}`;
+  // Measured as the post-mortem measures it (impact start, or declaration, to resolution).
+  const span = incidentSpan(i, now);
+  elapsed.textContent = span ? `${span.to === 'resolution' ? 'Lasted' : 'Elapsed'} ${span.to === 'resolution' ? formatDuration(span.ms) : duration(span.ms)} (from ${span.from})` : '';
   const s = view.schedule;
   nextUpdate.classList.remove('overdue');
   if (s.state === 'off') nextUpdate.textContent = ' · No update reminders at this severity';

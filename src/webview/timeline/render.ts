@@ -1,7 +1,9 @@
 // DOM builders for the timeline page. Every piece of text that came from a person (notes,
 // titles, names, commands, runbook names) is set with textContent, never parsed as HTML.
 import { formatDuration } from '../../incidents/duration';
+import { EVENT_TYPE_LABELS } from '../../incidents/labels';
 import type { Incident, Milestone, Role, TimelineEvent } from '../../incidents/model';
+import { excerptLines } from '../../incidents/runOutput';
 
 export type Category = 'note' | 'command' | 'status' | 'other';
 
@@ -84,15 +86,44 @@ function summaryLine(e: TimelineEvent, byId: Map<string, TimelineEvent>): { kind
       return { kind: 'Impact', text: e.summary };
     case 'pinned': {
       const target = byId.get(e.target);
-      return { kind: e.pinned ? 'Pinned' : 'Unpinned', text: target ? `${localTime(target.time)} ${target.type}` : e.target };
+      return { kind: e.pinned ? 'Pinned' : 'Unpinned', text: target ? `${localTime(target.time)} ${EVENT_TYPE_LABELS[target.type]}` : e.target };
     }
     case 'correction': {
       const target = byId.get(e.target);
       return { kind: 'Correction', text: `${target ? `${localTime(target.time)}: ` : ''}${e.text}` };
     }
+    case 'evidencePinned': {
+      const target = byId.get(e.target);
+      const range = e.fromLine === undefined ? 'output' : e.fromLine === e.toLine ? `line ${e.fromLine}` : `lines ${e.fromLine}–${e.toLine}`;
+      const of = target?.type === 'commandRun' ? ` of ${target.command.split('\n')[0]} (${localTime(target.time)})` : '';
+      return { kind: e.pinned ? 'Evidence pinned' : 'Evidence unpinned', text: `${range}${of}${e.pinned && e.text ? `\n${e.text}` : ''}` };
+    }
+    case 'changesObserved': {
+      const lines = e.changes.map((c) => `${c.repo}@${c.sha.slice(0, 7)}${c.ref ? ` (tag ${c.ref})` : ''} · ${localTime(c.at)} · ${c.author} · ${c.subject}`);
+      const head = `${e.changes.length ? e.changes.length : 'No'} commit${e.changes.length === 1 ? '' : 's'} or tag${e.changes.length === 1 ? '' : 's'} in git history between ${localTime(e.windowStart)} and ${localTime(e.windowEnd)} — observations, not causes`;
+      return { kind: 'Changed nearby', text: [head, ...lines, ...(e.problems ?? []).map((p) => `Not read: ${p}`)].join('\n') };
+    }
     case 'unknown':
       return { kind: `Unknown event (${e.originalType || 'no type'})`, text: 'Written by a newer version; kept as it is.' };
   }
+}
+
+/** A run's output excerpt: numbered lines (each `data-line`), a gap where lines were left out. */
+function renderOutput(e: Extract<TimelineEvent, { type: 'commandRun' }>): HTMLElement | undefined {
+  if (!e.output || e.output.lines === 0) return undefined;
+  const pre = el('pre', 'output');
+  pre.setAttribute('aria-label', `Output: ${e.output.lines} line${e.output.lines === 1 ? '' : 's'}`);
+  for (const row of excerptLines(e.output)) {
+    if (!row) {
+      pre.append(el('span', 'output-gap', '…\n'));
+      continue;
+    }
+    const line = el('span', 'output-line');
+    line.dataset.line = String(row[0]);
+    line.append(el('span', 'output-number', `${row[0]}`), document.createTextNode(`${row[1]}\n`));
+    pre.append(line);
+  }
+  return pre;
 }
 
 /** One event as a list item. */
@@ -122,6 +153,12 @@ export function renderEvent(e: TimelineEvent, incident: Incident, byId: Map<stri
     li.append(el('div', 'original', `Originally: ${text}`));
   }
   if (e.type === 'note' && /^\s*TODO:/i.test(corrected ?? e.text)) li.classList.add('follow-up');
+  if (e.type === 'commandRun') {
+    if (e.exitCode === null) li.classList.add('exit-unknown');
+    else if (e.exitCode !== 0) li.classList.add('failed');
+    const output = renderOutput(e);
+    if (output) li.append(output);
+  }
 
   const row = el('div', 'actions');
   const pinButton = el('button', 'link-button', pinned ? 'Unpin' : 'Pin');
@@ -130,6 +167,13 @@ export function renderEvent(e: TimelineEvent, incident: Incident, byId: Map<stri
   pinButton.setAttribute('aria-label', `${pinned ? 'Unpin' : 'Pin'} the ${kind.toLowerCase()} of ${localTime(e.time)}`);
   pinButton.dataset.action = pinned ? 'unpin' : 'pin';
   row.append(pinButton);
+  if (e.type === 'commandRun' && e.output && e.output.lines > 0) {
+    const evidence = el('button', 'link-button', 'Pin output as evidence');
+    evidence.type = 'button';
+    evidence.title = 'Pins the whole output, or the lines selected in it, as evidence for the post-mortem';
+    evidence.dataset.action = 'pinEvidence';
+    row.append(evidence);
+  }
   if (e.type !== 'unknown' && e.type !== 'pinned') {
     const fix = el('button', 'link-button', 'Correct…');
     fix.type = 'button';
