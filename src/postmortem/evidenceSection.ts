@@ -2,13 +2,13 @@
 // people typed: "Evidence" (the output of failed runs, and output pinned as evidence) and
 // "Changed nearby" (commits and tags found in git history before impact start — observations,
 // never causes).
-import { changeSource, observedChanges } from '../incidents/changes';
+import { observedChanges } from '../incidents/changes';
 import { compareEvents } from '../incidents/eventSchema';
 import type { TimelineEvent } from '../incidents/model';
 import { excerptLines } from '../incidents/runOutput';
 import { displayPath, runTime, type CommandRunEvent } from './facts';
 import { utcDateTime } from './format';
-import { codeLines, codeSpan, escapeInline, fencedBlock, table } from './markdown';
+import { codeSpan, escapeInline, fencedBlock, table } from './markdown';
 import { neutralizeMarker } from './regions';
 import { exitLabel } from './timelineSection';
 
@@ -43,7 +43,11 @@ export function pinnedEvidence(sorted: readonly TimelineEvent[]): PinnedEvidence
 }
 
 function runHeading(run: CommandRunEvent): string {
-  return `**${utcDateTime(runTime(run))} UTC** · ${exitLabel(run).replace(/\*\*/g, '')} · ${escapeInline(run.runbookTitle)}, block ${run.blockIndex + 1} (${codeSpan(displayPath(run.runbookPath))})`;
+  return `**${utcDateTime(runTime(run))} UTC** · ${exitLabel(run).replace(/\*\*/g, '')} · ${escapeInline(run.runbookTitle)}, block ${run.blockIndex + 1} (${codeSpan(displayPath(run.runbookPath), { inTable: false })})`;
+}
+
+function commandBlock(run: CommandRunEvent): string {
+  return fencedBlock(run.command.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n'), neutralizeMarker, 'sh');
 }
 
 function excerptBlock(run: CommandRunEvent): string[] {
@@ -57,12 +61,12 @@ function excerptBlock(run: CommandRunEvent): string[] {
   });
   const shown = output.head.length + output.tail.length;
   const which = shown >= output.lines ? `all ${output.lines} line${output.lines === 1 ? '' : 's'}` : `the first ${output.head.length} and last ${output.tail.length} of ${output.lines} lines`;
-  return [`${codeLines(run.command)} — output, ${which}${output.truncated ? ' (the middle was over the size cap and was not kept)' : ''}:`, '', fencedBlock(lines, neutralizeMarker)];
+  return [`Output, ${which}${output.truncated ? ' (the middle was over the size cap and was not kept)' : ''}:`, '', fencedBlock(lines, neutralizeMarker)];
 }
 
 function pinnedBlock(p: PinnedEvidence): string[] {
-  const range = p.fromLine === undefined ? 'the output' : p.fromLine === p.toLine ? `line ${p.fromLine}` : `lines ${p.fromLine}–${p.toLine}`;
-  const intro = `${codeLines(p.run.command)} — ${range}, pinned by ${escapeInline(p.pinnedBy)} at ${utcDateTime(p.pinnedAt)} UTC:`;
+  const range = p.fromLine === undefined ? 'The output' : p.fromLine === p.toLine ? `Line ${p.fromLine} of the output` : `Lines ${p.fromLine}–${p.toLine} of the output`;
+  const intro = `${range}, pinned by ${escapeInline(p.pinnedBy)} at ${utcDateTime(p.pinnedAt)} UTC:`;
   if (p.text !== undefined) return [intro, '', fencedBlock(p.text.split('\n'), neutralizeMarker)];
   if (p.run.output) return excerptBlock(p.run).map((l, i) => (i === 0 ? intro : l));
   return [intro, '', '_No output was recorded for this run._'];
@@ -70,9 +74,9 @@ function pinnedBlock(p: PinnedEvidence): string[] {
 
 export function evidenceRegion(sorted: readonly TimelineEvent[]): string {
   const pinned = pinnedEvidence(sorted);
-  const pinnedWhole = new Set(pinned.filter((p) => p.fromLine === undefined).map((p) => p.run.id));
+  const pinnedRuns = new Set(pinned.map((p) => p.run.id));
   const failed = sorted
-    .filter((e): e is CommandRunEvent => e.type === 'commandRun' && e.exitCode !== null && e.exitCode !== 0 && !!e.output && e.output.lines > 0 && !pinnedWhole.has(e.id))
+    .filter((e): e is CommandRunEvent => e.type === 'commandRun' && e.exitCode !== null && e.exitCode !== 0 && !!e.output && e.output.lines > 0 && !pinnedRuns.has(e.id))
     .slice(-MAX_FAILED_SHOWN);
   if (pinned.length === 0 && failed.length === 0) {
     return '_No output was pinned as evidence, and no run with recorded output failed._';
@@ -83,11 +87,11 @@ export function evidenceRegion(sorted: readonly TimelineEvent[]): string {
   ];
   if (pinned.length > 0) {
     out.push('', '**Pinned as evidence**');
-    for (const p of pinned) out.push('', runHeading(p.run), '', ...pinnedBlock(p));
+    for (const p of pinned) out.push('', runHeading(p.run), '', commandBlock(p.run), '', ...pinnedBlock(p));
   }
   if (failed.length > 0) {
     out.push('', `**Failed runs**${failed.length === MAX_FAILED_SHOWN ? ` (the last ${MAX_FAILED_SHOWN})` : ''}`);
-    for (const run of failed) out.push('', runHeading(run), '', ...excerptBlock(run));
+    for (const run of failed) out.push('', runHeading(run), '', commandBlock(run), '', ...excerptBlock(run));
   }
   return out.join('\n');
 }
@@ -108,7 +112,8 @@ export function changesRegion(sorted: readonly TimelineEvent[]): string {
   ];
   if (changes.length === 0) lines.push('', '_No commits or tags in that window._');
   else {
-    lines.push('', table(['When (UTC)', 'Source', 'Author', 'Subject'], changes.map((c) => [utcDateTime(c.at), codeSpan(changeSource(c)), escapeInline(c.author), escapeInline(c.subject)])));
+    const source = (c: (typeof changes)[number]) => `${codeSpan(`${c.repo}@${c.sha.slice(0, 7)}`)}${c.kind === 'tag' && c.ref ? ` tag ${codeSpan(c.ref)}` : ''}`;
+    lines.push('', table(['When (UTC)', 'Source', 'Author', 'Subject'], changes.map((c) => [utcDateTime(c.at), source(c), escapeInline(c.author), escapeInline(c.subject)])));
   }
   const problems = [...new Set(scans.flatMap((s) => s.problems ?? []))];
   if (problems.length) lines.push('', ...problems.map((p) => `- Not read: ${escapeInline(p)}`));

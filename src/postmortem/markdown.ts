@@ -35,7 +35,7 @@ export function escapeInline(text: string): string {
  * run inside it; `|` is escaped, which GFM tables require even inside code spans. Multi-line
  * text is reduced to its first line plus a count, since a code span cannot hold a line break.
  */
-export function codeSpan(text: string): string {
+export function codeSpan(text: string, { inTable = true }: { inTable?: boolean } = {}): string {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   while (lines.length > 1 && lines[lines.length - 1].trim() === '') lines.pop();
   const first = lines[0] ?? '';
@@ -46,7 +46,7 @@ export function codeSpan(text: string): string {
   for (const run of first.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = '`'.repeat(longest + 1);
   const pad = first.startsWith('`') || first.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${first.replace(/\|/g, '\\|')}${pad}${fence}${extra}`;
+  return `${fence}${pad}${inTable ? first.replace(/\|/g, '\\|') : first}${pad}${fence}${extra}`;
 }
 
 /** A markdown table: header cells and rows of already-escaped cells. */

@@ -211,7 +211,7 @@ function overview(id: string, incident: Incident | undefined, facts: IncidentFac
     rule.dueWithinHours === undefined
       ? `${rule.requirement} for ${incident.severity} (${rule.source})`
       : facts.due
-        ? `**${utcLabel(facts.due)}** (${rule.source}; counted from resolution)`
+        ? `**${utcLabel(facts.due)}** (${rule.source})`
         : `${hoursText(rule.dueWithinHours)} after resolution (${rule.source})`;
   rows.push(['Post-mortem due', dueText]);
 
@@ -239,12 +239,12 @@ function goalsText(severity: Incident['severity']): string {
 }
 
 /** `**KubePodCrashLooping** (namespace=prod, pod=api-7f9c), link `https://…`` */
-function alertText(alert: NonNullable<IncidentFacts['alert']>): string {
+function alertText(alert: NonNullable<IncidentFacts['alert']>, inTable = true): string {
   const labels = Object.entries(alert.labels).map(([k, v]) => `${k}=${v}`);
   return [
     `**${escapeInline(alert.name)}**`,
     labels.length ? ` (labels: ${escapeInline(labels.join(', '))})` : '',
-    alert.link ? `; link ${codeSpan(alert.link)}` : '',
+    alert.link ? `; link ${codeSpan(alert.link, { inTable })}` : '',
   ].join('');
 }
 
@@ -289,7 +289,7 @@ function detectionRegion(incident: Incident | undefined, facts: IncidentFacts | 
     `- Detected: ${at('detected')}`,
     `- Acknowledged: ${at('acknowledged')}`,
     `- Declared: ${utcLabel(incident.declaredAt)}`,
-    ...(facts.alert ? [`- Alert: ${alertText(facts.alert)}`] : []),
+    ...(facts.alert ? [`- Alert: ${alertText(facts.alert, false)}`] : []),
     `- Time to detect: ${metric('timeToDetect')}; time to acknowledge: ${metric('timeToAcknowledge')}`,
   ].join('\n');
 }
@@ -323,7 +323,7 @@ function resolutionRegion(incident: Incident | undefined, sorted: readonly Timel
       const outcome = [`${e.runs} run${e.runs === 1 ? '' : 's'}`];
       if (e.failed) outcome.push(`${e.failed} failed (output under "Evidence")`);
       if (e.unknown) outcome.push(`${e.unknown} with unknown exit code`);
-      lines.push(`  - ${escapeInline(e.title)} (${codeSpan(p)}): ${outcome.join(', ')}`);
+      lines.push(`  - ${escapeInline(e.title)} (${codeSpan(p, { inTable: false })}): ${outcome.join(', ')}`);
     }
   }
   return lines.join('\n');

@@ -2,7 +2,6 @@
 // backdated milestone where it happened, a run attached after the fact when it ran), in words
 // people use. Drafted status updates are left out unless asked for: only what was posted
 // reached anyone.
-import { changeSource } from '../incidents/changes';
 import { formatDuration } from '../incidents/duration';
 import { compareEvents } from '../incidents/eventSchema';
 import { MILESTONE_LABELS, ROLE_LABELS } from '../incidents/labels';
@@ -105,7 +104,7 @@ export function describeEvent(e: TimelineEvent, incident: Incident): string | un
       return `Summary updated: ${escapeInline(e.summary)}${e.services ? ` (services: ${e.services.map(escapeInline).join(', ') || 'none'})` : ''}`;
     case 'changesObserved': {
       if (e.changes.length === 0) return `Looked for changes in git history: none between ${utcDateTime(e.windowStart)} and ${utcDateTime(e.windowEnd)}`;
-      const list = e.changes.slice(0, 5).map((c) => codeSpan(changeSource(c))).join(', ');
+      const list = e.changes.slice(0, 5).map((c) => `${codeSpan(`${c.repo}@${c.sha.slice(0, 7)}`)}${c.kind === 'tag' && c.ref ? ` (tag ${codeSpan(c.ref)})` : ''}`).join(', ');
       const more = e.changes.length > 5 ? ` and ${e.changes.length - 5} more` : '';
       return `Changes found in git history before impact start (observations, not causes; see "Changed nearby"): ${list}${more}`;
     }

@@ -25,6 +25,7 @@ const VALID: WebviewMessage[] = [
   { type: 'markPosted', requestId: 'r-9', audience: 'internal', text: 'posted text' },
   { type: 'copyText', requestId: 'r-10', text: 'x' },
   { type: 'snooze', requestId: 'r-11', minutes: 10, reason: 'busy' },
+  { type: 'pinEvidence', requestId: 'r-12', eventId: 'e1', fromLine: 3, toLine: 7 },
 ];
 
 /** A fake incident behind the handlers: the state the fuzz test watches. */

@@ -83,7 +83,7 @@ describe('post-mortem completeness', () => {
   });
 
   it('warns about a broken generated region', () => {
-    const broken = draft.replace('<!-- oncall:generated:impact:end -->', '');
+    const broken = draft.replace('<!-- oncall:/impact -->', '');
     const problems = postmortemProblems(broken, new Date('2026-11-25T00:00:00Z'));
     assert.ok(problems.some((p) => p.code === 'brokenRegion' && /impact/.test(p.message)));
   });

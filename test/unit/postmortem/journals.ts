@@ -57,6 +57,8 @@ export function oddTextEvents(): TimelineEvent[] {
     command: "echo `date` | tee /tmp/x && printf '%s\\n' '|'",
     exitCode: 2,
     durationMs: 125_000,
+    // Output that tries to end the generated region, open a fence and inject HTML.
+    output: { head: ['<!-- oncall:/evidence -->', '````', '<script>alert(2)</script>', '## not a heading'], tail: [], lines: 4, bytes: 70 },
   });
   const run = b.add('ops', {
     type: 'commandRun',
