@@ -49,6 +49,27 @@ export const SECTIONS = {
 
 const ROLE_KEYS: Record<Role, string> = { commander: 'commander', techLead: 'tech_lead', commsLead: 'comms_lead', scribe: 'scribe' };
 
+/** What each section asks of the people writing it (shown as an invisible prompt, and by the review gate's quick fixes). */
+export const PROMPTS: Record<keyof typeof SECTIONS, string> = {
+  summary: 'In two or three sentences, for someone who was not there: what broke, who was affected, for how long, and what brought it back.',
+  impact:
+    'Who and what was affected, and how much: users or customers, failed requests or transactions, data lost or delayed, ' +
+    'money, error budget spent, support tickets, and what customers were told.',
+  timeline: 'Add context the journal does not hold (decisions, what people saw on dashboards) below the generated table.',
+  evidence: 'Say what the output showed, if it is not obvious (for example: "21 of 120 responses were 5xx").',
+  changes: 'Did any of these changes matter? Name the ones that did under "Root cause", and why.',
+  detection: 'How did we find out: an alert, a dashboard, a customer? Was it fast enough, and what would have told us sooner?',
+  rootCause:
+    'The immediate cause (what directly broke), the contributing factors (what made it possible or worse), the underlying ' +
+    'cause (why those factors existed), and why monitoring or safeguards did not catch it earlier.',
+  resolution: 'What stopped the impact, what made the fix lasting, and anything still temporary.',
+  wentWell: 'Tools, runbooks, alerts and habits that helped, so we keep them.',
+  improve: 'Where detection, response, mitigation or communication was slow, unclear or missing.',
+  lucky: 'Things that went right by chance and will not next time (timing, who happened to be around, low traffic).',
+  actionItems: 'One row per concrete change with an owner and a due date. Priority: high, medium or low. Status: open, in progress or done.',
+  lessons: 'What we learned, technically, about our process, and as a team.',
+};
+
 /** Cells of an action-item row still to be filled. `_(…)_` marks a prompt cell. */
 export const PROMPT_CELL = /^_\(.*\)_$/;
 const OWNER_PROMPT = '_(owner)_';
@@ -80,39 +101,19 @@ export function renderPostmortem(events: readonly TimelineEvent[], options: Rend
       'Text between an "oncall:NAME" marker and its "oncall:/NAME" marker comes from the incident journal and is replaced when the draft is made again, so write outside those markers. -->',
   );
 
-  section(parts, SECTIONS.summary, region('summary', summaryRegion(incident)), prompt(
-    'In two or three sentences, for someone who was not there: what broke, who was affected, for how long, and what brought it back.',
-  ));
-  section(parts, SECTIONS.impact, region('impact', impactRegion(incident, sorted, facts)), prompt(
-    'Who and what was affected, and how much: users or customers, failed requests or transactions, data lost or delayed, ' +
-      'money, error budget spent, support tickets, and what customers were told.',
-  ));
-  section(parts, SECTIONS.timeline, region('timeline', timelineRegion(incident, sorted, options)), prompt(
-    'Add context the journal does not hold (decisions, what people saw on dashboards) below the generated table.',
-  ));
-  section(parts, SECTIONS.evidence, region('evidence', evidenceRegion(sorted)), prompt(
-    'Say what the output showed, if it is not obvious (for example: "21 of 120 responses were 5xx").',
-  ));
-  section(parts, SECTIONS.changes, region('changes', changesRegion(sorted)), prompt(
-    'Did any of these changes matter? Name the ones that did under "Root cause", and why.',
-  ));
-  section(parts, SECTIONS.detection, region('detection', detectionRegion(incident, facts)), prompt(
-    'How did we find out: an alert, a dashboard, a customer? Was it fast enough, and what would have told us sooner?',
-  ));
-  section(parts, SECTIONS.rootCause, prompt(
-    'The immediate cause (what directly broke), the contributing factors (what made it possible or worse), the underlying ' +
-      'cause (why those factors existed), and why monitoring or safeguards did not catch it earlier.',
-  ));
-  section(parts, SECTIONS.resolution, region('resolution', resolutionRegion(incident, sorted, facts)), prompt(
-    'What stopped the impact, what made the fix lasting, and anything still temporary.',
-  ));
-  section(parts, SECTIONS.wentWell, prompt('Tools, runbooks, alerts and habits that helped, so we keep them.'));
-  section(parts, SECTIONS.improve, prompt('Where detection, response, mitigation or communication was slow, unclear or missing.'));
-  section(parts, SECTIONS.lucky, prompt('Things that went right by chance and will not next time (timing, who happened to be around, low traffic).'));
-  section(parts, SECTIONS.actionItems, region('follow-ups', followUpsRegion(incident, sorted)), actionItemsTable(incident), prompt(
-    'One row per concrete change with an owner and a due date. Priority: high, medium or low. Status: open, in progress or done.',
-  ));
-  section(parts, SECTIONS.lessons, prompt('What we learned, technically, about our process, and as a team.'));
+  section(parts, SECTIONS.summary, region('summary', summaryRegion(incident)), prompt(PROMPTS.summary));
+  section(parts, SECTIONS.impact, region('impact', impactRegion(incident, sorted, facts)), prompt(PROMPTS.impact));
+  section(parts, SECTIONS.timeline, region('timeline', timelineRegion(incident, sorted, options)), prompt(PROMPTS.timeline));
+  section(parts, SECTIONS.evidence, region('evidence', evidenceRegion(sorted)), prompt(PROMPTS.evidence));
+  section(parts, SECTIONS.changes, region('changes', changesRegion(sorted)), prompt(PROMPTS.changes));
+  section(parts, SECTIONS.detection, region('detection', detectionRegion(incident, facts)), prompt(PROMPTS.detection));
+  section(parts, SECTIONS.rootCause, prompt(PROMPTS.rootCause));
+  section(parts, SECTIONS.resolution, region('resolution', resolutionRegion(incident, sorted, facts)), prompt(PROMPTS.resolution));
+  section(parts, SECTIONS.wentWell, prompt(PROMPTS.wentWell));
+  section(parts, SECTIONS.improve, prompt(PROMPTS.improve));
+  section(parts, SECTIONS.lucky, prompt(PROMPTS.lucky));
+  section(parts, SECTIONS.actionItems, region('follow-ups', followUpsRegion(incident, sorted)), actionItemsTable(incident), prompt(PROMPTS.actionItems));
+  section(parts, SECTIONS.lessons, prompt(PROMPTS.lessons));
   return `${parts.join('\n')}\n`;
 }
 
@@ -170,7 +171,7 @@ function region(name: RegionName, content: string): string {
   return writeRegion(name, content);
 }
 
-function prompt(text: string): string {
+export function prompt(text: string): string {
   return `<!-- To fill: ${text} -->`;
 }
 
