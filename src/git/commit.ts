@@ -146,7 +146,7 @@ export async function showCommit(repoDir: string, hash: string, context: GitCont
 
 // ---------------------------------------------------------------------------------------------
 
-interface Repository {
+export interface Repository {
   /** Real path of the working tree's top level. */
   root: string;
   /** Absolute path of this working tree's git directory. */
@@ -154,7 +154,7 @@ interface Repository {
   git(args: readonly string[]): Promise<GitOutput>;
 }
 
-async function run(args: readonly string[], cwd: string, context: GitContext): Promise<GitOutput> {
+export async function run(args: readonly string[], cwd: string, context: GitContext): Promise<GitOutput> {
   const timeoutMs = context.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
   try {
     return await runGit(args, { cwd, env: context.env, timeoutMs });
@@ -167,7 +167,7 @@ async function run(args: readonly string[], cwd: string, context: GitContext): P
   }
 }
 
-async function openRepository(repoDir: string, context: GitContext): Promise<Repository> {
+export async function openRepository(repoDir: string, context: GitContext): Promise<Repository> {
   const stat = await fs.stat(repoDir).catch(() => undefined);
   if (!stat?.isDirectory()) {
     throw new GitOperationError('notARepository', `${repoDir} is not a folder, so it is not a git repository.`);
@@ -197,7 +197,7 @@ async function openRepository(repoDir: string, context: GitContext): Promise<Rep
  * inside `.git`, or reached through a symbolic link below the root (git would commit the link,
  * or follow it somewhere we did not write).
  */
-async function pathInsideRepository(root: string, repoDir: string, file: string): Promise<string> {
+export async function pathInsideRepository(root: string, repoDir: string, file: string): Promise<string> {
   const absolute = path.resolve(repoDir, file);
   // Walk up the path as written until a folder is the repository root: the workspace folder may
   // itself be reached through a link (above the root), which is fine.
@@ -236,7 +236,7 @@ async function pathInsideRepository(root: string, repoDir: string, file: string)
   return parts.join('/');
 }
 
-async function requireIdentity(repo: Repository): Promise<void> {
+export async function requireIdentity(repo: Repository): Promise<void> {
   const missing: string[] = [];
   for (const key of ['user.name', 'user.email']) {
     const out = await repo.git(['config', '--get', key]);
@@ -283,7 +283,7 @@ async function requireNoLockOrOperation(repo: Repository): Promise<void> {
   }
 }
 
-async function currentBranch(repo: Repository): Promise<string | undefined> {
+export async function currentBranch(repo: Repository): Promise<string | undefined> {
   const out = await repo.git(['symbolic-ref', '--quiet', '--short', 'HEAD']);
   return out.exitCode === 0 ? out.stdout.trim() : undefined;
 }
@@ -293,7 +293,7 @@ async function headHash(repo: Repository): Promise<string | undefined> {
   return out.exitCode === 0 ? out.stdout.trim() : undefined;
 }
 
-async function classifyCommitFailure(repo: Repository, commit: GitOutput, noVerify: boolean): Promise<GitOperationError> {
+export async function classifyCommitFailure(repo: Repository, commit: GitOutput, noVerify: boolean): Promise<GitOperationError> {
   const output = (commit.stdout + commit.stderr).trim();
   if (/failed to sign|gpg failed|signing failed/i.test(output)) {
     return new GitOperationError('signingFailed', 'git could not sign the commit; nothing was committed.', output);
@@ -328,7 +328,7 @@ async function activeCommitHooks(repo: Repository, noVerify: boolean): Promise<s
   return found;
 }
 
-function failure(kind: ConstructorParameters<typeof GitOperationError>[0], message: string, out: GitOutput): GitOperationError {
+export function failure(kind: ConstructorParameters<typeof GitOperationError>[0], message: string, out: GitOutput): GitOperationError {
   return new GitOperationError(kind, message, (out.stdout + out.stderr).trim());
 }
 
