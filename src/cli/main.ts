@@ -10,12 +10,15 @@ import { DEFAULT_LINT_CONFIG, LINT_RULES, lintRunbook, type LintConfig, type Rul
 import type { Problem, Runbook } from '../runbooks/model';
 import { InlineParser, ParsePool, type RunbookParser } from '../runbooks/parsePool';
 import { nodeSource } from '../runbooks/source';
+import { findingProblems, findingsFromEvents, FINDING_RULES } from '../incidents/runbookFindings';
+import { defaultJournalLocations, readIncidentEvents } from './incidentJournals';
 
 const USAGE = `Usage:
   oncall-runbooks index <dir> [--json] [--no-cache] [--cache-dir <dir>] [--exclude <glob>]…
   oncall-runbooks lint <dir> [--json] [--stale-days <n>] [--required-sections <a,b>]
                              [--rule <id>=<error|warning|info|off>]… [--today <YYYY-MM-DD>]
                              [--no-cache] [--cache-dir <dir>] [--exclude <glob>]…
+                             [--journals <dir or file>]… [--no-journals]
 
 index   lists every runbook under <dir> with its title, alerts and code blocks.
 lint    checks staleness and completeness; exits with 1 when a rule at error level fails.
@@ -30,8 +33,12 @@ Options:
   --required-sections    comma-separated headings every runbook needs (default diagnosis,mitigation)
   --rule <id>=<level>    change a rule's severity, e.g. --rule missing-owner=error
   --today <YYYY-MM-DD>   the date staleness is measured against (default: today, UTC)
+  --journals <path>      incident journals to learn from (a journal folder or an exported
+                         *.timeline.jsonl); by default .oncall/incidents and postmortems/
+                         in <dir> and the folders above it, up to the repository's top
+  --no-journals          do not read incident journals
 
-Rules: ${LINT_RULES.map((r) => r.id).join(', ')}`;
+Rules: ${[...LINT_RULES.map((r) => r.id), ...Object.values(FINDING_RULES)].join(', ')}`;
 
 /** An error in how the CLI was called or what it was pointed at: printed as is, exit code 2. */
 class UsageError extends Error {}
@@ -46,6 +53,9 @@ interface Options {
   workers: number | undefined;
   lint: LintConfig;
   today: string;
+  /** Incident journals to read findings from; undefined: the default locations. */
+  journals?: string[];
+  noJournals?: boolean;
 }
 
 function defaultCacheDir(): string {
@@ -109,10 +119,16 @@ function parseArgs(argv: readonly string[]): Options | 'help' | 'version' {
       case '--rule': {
         const m = /^([a-z-]+)=(error|warning|info|off)$/.exec(value());
         if (!m) throw new UsageError('--rule takes <id>=<error|warning|info|off>, e.g. missing-owner=error');
-        if (!LINT_RULES.some((r) => r.id === m[1])) throw new UsageError(`unknown rule "${m[1]}" (rules: ${LINT_RULES.map((r) => r.id).join(', ')})`);
+        if (!LINT_RULES.some((r) => r.id === m[1]) && !(Object.values(FINDING_RULES) as string[]).includes(m[1] as string)) throw new UsageError(`unknown rule "${m[1]}" (rules: ${LINT_RULES.map((r) => r.id).join(', ')})`);
         rules[m[1] as string] = m[2] as RuleLevel;
         break;
       }
+      case '--journals':
+        (options.journals ??= []).push(resolve(value()));
+        break;
+      case '--no-journals':
+        options.noJournals = true;
+        break;
       case '--today': {
         const v = value();
         if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new UsageError('--today takes a date written YYYY-MM-DD');
@@ -180,7 +196,9 @@ async function run(argv: readonly string[]): Promise<number> {
     const unreadable = r.problems.find((p) => p.ruleId === 'parse-failed' && /could not be read/.test(p.message));
     if (unreadable) process.stderr.write(`oncall-runbooks: warning: ${r.relPath}: ${unreadable.message}\n`);
   }
-  return parsed.command === 'index' ? printIndex(all, parsed) : printLint(all, index, parsed);
+  if (parsed.command === 'index') return printIndex(all, parsed);
+  const learned = parsed.noJournals ? new Map<string, Problem[]>() : await incidentProblems(all, parsed.journals ?? defaultJournalLocations(root));
+  return printLint(all, index, parsed, learned);
 }
 
 const cliProblem = (p: Problem) => ({
@@ -227,11 +245,23 @@ function printIndex(all: readonly Runbook[], options: Options): number {
   return 0;
 }
 
-function printLint(all: readonly Runbook[], index: RunbookIndex, options: Options): number {
+/** Problems from incident journals (failed steps, notes against steps), by runbook path. */
+async function incidentProblems(all: readonly Runbook[], locations: readonly string[]): Promise<Map<string, Problem[]>> {
+  const findings = [...(await readIncidentEvents(locations)).values()].flatMap((events) => findingsFromEvents(events));
+  const out = new Map<string, Problem[]>();
+  if (findings.length === 0) return out;
+  for (const r of all) {
+    const problems = findingProblems(findings, { paths: [r.relPath], lastReviewed: r.metadata.lastReviewed, blockLines: r.codeBlocks.map((b) => b.startLine) });
+    if (problems.length) out.set(r.path, problems.map(({ incidentId: _id, ...p }) => p));
+  }
+  return out;
+}
+
+function printLint(all: readonly Runbook[], index: RunbookIndex, options: Options, learned: ReadonlyMap<string, Problem[]> = new Map()): number {
   const found: Array<{ path: string } & ReturnType<typeof cliProblem>> = [];
   for (const r of all) {
     const lint = lintRunbook(r, { today: options.today, runbookAt: (p) => index.get(p), fileExists: (p) => existsSync(p) }, options.lint);
-    for (const p of [...r.problems, ...lint]) {
+    for (const p of [...r.problems, ...lint, ...(learned.get(r.path) ?? [])]) {
       const level = options.lint.rules[p.ruleId];
       if (level === 'off') continue;
       found.push({ path: r.relPath, ...cliProblem(level ? { ...p, severity: level } : p) });
