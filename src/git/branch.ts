@@ -184,3 +184,12 @@ export function pullRequestUrl(remoteUrl: string, branch: string, target: string
   }
   return undefined;
 }
+
+/** For the commit picker: the checked-out branch, the remote's default branch, and whether the remote exists. */
+export async function describeRepository(repoDir: string, remote: string, context: GitContext = {}): Promise<{ current?: string; remoteBase?: string; hasRemote: boolean }> {
+  const repo = await openRepository(repoDir, context);
+  const hasRemote = REMOTE.test(remote) && (await repo.git(['remote', 'get-url', '--', remote])).exitCode === 0;
+  const current = await currentBranch(repo);
+  const remoteBase = hasRemote ? await remoteDefaultBranch(repo, remote) : undefined;
+  return { hasRemote, ...(current ? { current } : {}), ...(remoteBase ? { remoteBase } : {}) };
+}

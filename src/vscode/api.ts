@@ -5,6 +5,7 @@ import { detailCounts } from '../runbooks/store';
 import type { IncidentFeatures } from './incidents/register';
 import type { RunFeatures, RunTesting } from './run/register';
 import type { RunbookService, RunbookTesting } from './services';
+import type { EvidenceTesting } from './evidence/register';
 
 export interface RunbookSummary {
   path: string;
@@ -24,7 +25,7 @@ export interface OnCallApi {
   };
   incidents: IncidentFeatures['api'];
   /** Present only when the extension runs its own tests (ExtensionMode.Test). */
-  testing?: { run?: RunTesting; runbooks?: RunbookTesting };
+  testing?: { run?: RunTesting; runbooks?: RunbookTesting; evidence?: EvidenceTesting };
 }
 
 export function summarize(runbook: Runbook): RunbookSummary {
@@ -41,7 +42,7 @@ export function summarize(runbook: Runbook): RunbookSummary {
   };
 }
 
-export function createApi(runbooks: RunbookService, incidents: IncidentFeatures, run?: RunFeatures): OnCallApi {
+export function createApi(runbooks: RunbookService, incidents: IncidentFeatures, run?: RunFeatures, evidence?: EvidenceTesting): OnCallApi {
   const real = () => runbooks.all().filter((r) => !r.isReadme);
   return {
     runbooks: {
@@ -55,7 +56,7 @@ export function createApi(runbooks: RunbookService, incidents: IncidentFeatures,
     },
     incidents: incidents.api,
     ...(run?.testing || runbooks.testing
-      ? { testing: { ...(run?.testing ? { run: run.testing } : {}), ...(runbooks.testing ? { runbooks: runbooks.testing } : {}) } }
+      ? { testing: { ...(run?.testing ? { run: run.testing } : {}), ...(runbooks.testing ? { runbooks: runbooks.testing } : {}), ...(evidence ? { evidence } : {}) } }
       : {}),
   };
 }

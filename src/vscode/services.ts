@@ -37,4 +37,6 @@ export interface IncidentHook {
   activeIncidentId(): string | undefined;
   /** Record a finished run in the active incident's timeline (no-op without one). */
   recordRun(record: RunRecord): Promise<void>;
+  /** The folder beside an incident's journal where its evidence files (run output) go. */
+  evidenceFolder?(incidentId: string): string;
 }

@@ -2,7 +2,7 @@
 // the incident commands, wired together. The logic lives in src/incidents/ and in the files
 // named below; this file only connects them.
 import * as vscode from 'vscode';
-import { toSummary } from '../../incidents/book';
+import { toSummary, type IncidentBook } from '../../incidents/book';
 import { parseCadence, type CadenceConfig } from '../../incidents/cadence';
 import { encodeRecord } from '../../incidents/journal';
 import type { Incident, IncidentSummary, TimelineEvent } from '../../incidents/model';
@@ -18,6 +18,10 @@ import { openIncidentStore } from './store';
 import { TimelinePanels, type TimelinePanelInfo } from './timelinePanel';
 
 export interface IncidentFeatures extends IncidentHook {
+  /** The incidents themselves, for features that record their own kinds of events (evidence, changes nearby). */
+  book: IncidentBook;
+  /** Resolves once the journals are loaded. */
+  loaded: Promise<void>;
   api: {
     all(): IncidentSummary[];
     active(): IncidentSummary | undefined;
@@ -110,6 +114,9 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
         log.warn(`could not record the run on ${id}: ${err instanceof Error ? err.message : String(err)}`);
       }
     },
+    book,
+    loaded,
+    evidenceFolder: (id) => journal.incidentDir(id),
     incident: (id) => plain(book.incident(id)),
     showPostmortems: (infos) => tree.setPostmortems(infos),
     journalLines: async (id) => {

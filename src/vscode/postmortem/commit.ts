@@ -6,11 +6,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { commitFiles, configureIdentity, initRepository, pushCurrentBranch, showCommit, type CommitRequest } from '../../git/commit';
+import { commitToBranch, describeRepository, postmortemBranchName, pullRequestUrl, pushBranch } from '../../git/branch';
 import { GitOperationError } from '../../git/errors';
 import { postmortemCommitMessage } from '../../postmortem/commitMessage';
 import { missingForCommit } from '../../postmortem/completeness';
 import { readFrontMatter } from '../../postmortem/frontMatter';
 import { journalExportFileName, journalExportText } from '../../postmortem/journalExport';
+import { encodeRecord } from '../../incidents/journal';
+import { withoutLocalPaths } from '../../postmortem/localPaths';
+import { localRoots } from './location';
 import { UserError, type CommandContext } from '../commandRegistry';
 import type { IncidentFeatures } from '../incidents/register';
 import type { BaseServices } from '../services';
@@ -52,20 +56,31 @@ export async function commitPostmortem(
     if (exported) files.push(exported);
   }
 
+  const remote = settings.get<string>('postmortems.remote', 'origin');
+  const timeoutMs = Math.max(5, settings.get<number>('git.timeoutSeconds', 60)) * 1000;
+  const branch = postmortemBranchName(meta.incident);
+  const choice = await chooseMessageAndBranch(arg, ctx, postmortemCommitMessage(meta, { draft }), branch, { repoDir: workspaceFolder.uri.fsPath, remote, timeoutMs });
+  if (!choice) return undefined;
   const request: CommitRequest = {
     repoDir: workspaceFolder.uri.fsPath,
     files,
-    message: postmortemCommitMessage(meta, { draft }),
-    timeoutMs: Math.max(5, settings.get<number>('git.timeoutSeconds', 60)) * 1000,
+    message: choice.message,
+    timeoutMs,
     noVerify: arg?.noVerify === true,
     allowDetached: arg?.allowDetached === true,
   };
   for (let attempt = 0; ; attempt += 1) {
     try {
+      if (choice.destination === 'new') {
+        const result = await commitToBranch({ ...request, branch, remote });
+        base.log.info(`committed ${result.hash} on ${result.branch} (from ${result.base}; ${result.files.join(', ')}): ${request.message}`);
+        await publishBranch(base, { repoDir: request.repoDir, remote, branch, base: result.base, push: arg?.push !== false && settings.get<boolean>('postmortems.pushBranch', true), timeoutMs, hash: result.hash, repoRoot: result.repoRoot, message: request.message });
+        return result.hash;
+      }
       const result = await commitFiles(request);
       base.log.info(`committed ${result.hash} (${result.files.join(', ')}): ${request.message}`);
       announce(result.hash, result.branch, request.message, result.repoRoot);
-      if (settings.get<boolean>('postmortems.push', false)) await push(base, request.repoDir, settings.get<string>('postmortems.remote', 'origin'), request.timeoutMs!);
+      if (settings.get<boolean>('postmortems.push', false)) await push(base, request.repoDir, remote, request.timeoutMs!);
       return result.hash;
     } catch (err) {
       if (!(err instanceof GitOperationError)) throw err;
@@ -75,6 +90,91 @@ export async function commitPostmortem(
       if (!retry) return undefined;
     }
   }
+}
+
+interface CommitChoice {
+  message: string;
+  destination: 'new' | 'current';
+}
+
+/**
+ * The commit message (prefilled, editable) and where the commit goes: a new branch
+ * `postmortem/<id>` (pushed, for review) or the current branch. From code: `message` and
+ * `branch: 'new' | 'current'` (default: the current branch), nothing asked.
+ */
+async function chooseMessageAndBranch(
+  arg: Record<string, unknown> | undefined,
+  ctx: CommandContext,
+  suggested: string,
+  branch: string,
+  repo: { repoDir: string; remote: string; timeoutMs: number },
+): Promise<CommitChoice | undefined> {
+  const given = typeof arg?.message === 'string' && arg.message.trim() ? arg.message : undefined;
+  if (ctx.fromCode) {
+    if (arg?.branch !== undefined && arg.branch !== 'new' && arg.branch !== 'current') throw new UserError('`branch` is "new" (postmortem/<id>) or "current".');
+    return { message: given ?? suggested, destination: arg?.branch === 'new' ? 'new' : 'current' };
+  }
+  const message = await vscode.window.showInputBox({
+    title: 'Commit Post-Mortem (1/2): message',
+    value: given ?? suggested,
+    valueSelection: [0, 0],
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : 'A commit message is needed.'),
+  });
+  if (message === undefined) return undefined;
+  const about = await describeRepository(repo.repoDir, repo.remote, { timeoutMs: repo.timeoutMs }).catch(() => undefined);
+  const from = about?.remoteBase ?? about?.current ?? 'HEAD';
+  const items: Array<vscode.QuickPickItem & { destination: 'new' | 'current' }> = [
+    {
+      destination: 'new',
+      label: `$(git-branch) New branch ${branch}`,
+      description: `from ${from}${about?.hasRemote ? `, pushed to ${repo.remote}` : ''}`,
+      detail: 'For review in a pull request. Your working tree, staged files and current branch stay exactly as they are.',
+    },
+    {
+      destination: 'current',
+      label: `$(git-commit) Current branch${about?.current ? ` (${about.current})` : ''}`,
+      detail: 'Commits only the post-mortem files; other staged work stays staged and out of the commit.',
+    },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'Commit Post-Mortem (2/2): where to?', ignoreFocusOut: true });
+  return pick ? { message, destination: pick.destination } : undefined;
+}
+
+/** After a commit on the post-mortem branch: push it (when asked and there is a remote) and offer the pull request page. */
+async function publishBranch(
+  base: BaseServices,
+  b: { repoDir: string; remote: string; branch: string; base: string; push: boolean; timeoutMs: number; hash: string; repoRoot: string; message: string },
+): Promise<void> {
+  const reveal = 'Reveal Commit';
+  let pushedTo: string | undefined;
+  let prUrl: string | undefined;
+  if (b.push) {
+    try {
+      const pushed = await pushBranch({ repoDir: b.repoDir, remote: b.remote, branch: b.branch, timeoutMs: b.timeoutMs });
+      pushedTo = b.remote;
+      const target = b.base.startsWith(`${b.remote}/`) ? b.base.slice(b.remote.length + 1) : 'main';
+      prUrl = pullRequestUrl(pushed.url, b.branch, target);
+      base.log.info(`pushed ${b.branch} to ${b.remote}${prUrl ? `; pull request: ${prUrl}` : ''}`);
+    } catch (err) {
+      const kind = err instanceof GitOperationError ? err.kind : undefined;
+      if (kind !== 'invalidRemote') {
+        base.log.warn(`push of ${b.branch} to ${b.remote} failed: ${err instanceof GitOperationError ? withOutput(err) : String(err)}`);
+        void vscode.window.showWarningMessage(`The post-mortem is committed on ${b.branch}, but the push to ${b.remote} failed: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+    }
+  }
+  const open = 'Open Pull Request';
+  const actions = [...(prUrl ? [open] : []), reveal];
+  const where = `${b.branch}${pushedTo ? ` and pushed it to ${pushedTo}` : ''}`;
+  void vscode.window.showInformationMessage(`Committed ${b.hash.slice(0, 10)} on ${where}. Your checkout is unchanged.`, ...actions).then(async (choice) => {
+    if (choice === open && prUrl) await vscode.env.openExternal(vscode.Uri.parse(prUrl));
+    if (choice === reveal) {
+      const doc = await vscode.workspace.openTextDocument(commitUri(b.repoRoot, b.hash));
+      await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, 'diff'), { preview: true });
+    }
+  });
 }
 
 function targetUri(arg: Record<string, unknown> | undefined): vscode.Uri {
@@ -88,8 +188,11 @@ function targetUri(arg: Record<string, unknown> | undefined): vscode.Uri {
 
 /** Writes `<id>.timeline.jsonl` next to the post-mortem; undefined when this workspace has no journal for the incident. */
 async function exportJournal(base: BaseServices, incidents: IncidentFeatures, incidentId: string, dir: string): Promise<string | undefined> {
-  // The journal's own records (with their checksums), as the incidents feature stores them.
-  const lines = await incidents.journalLines(incidentId).catch(() => [] as string[]);
+  // The journal's events as records with their checksums, with no local folder named in them
+  // (runbook paths relative, the home folder as ~): a copy made for the repository.
+  await incidents.loaded;
+  const events = withoutLocalPaths(incidents.api.timeline(incidentId), localRoots());
+  const lines = events.map((e) => encodeRecord(e).toString('utf8').replace(/\n$/, ''));
   if (lines.length === 0) {
     base.log.info(`no journal for ${incidentId} in this workspace: committing the post-mortem alone`);
     return undefined;

@@ -3,7 +3,10 @@
 import * as vscode from 'vscode';
 import { CommandTextError, isSecretName, prepareCommand, renderCommand, renderForCopy, type CommandTemplate } from '../../shell/commandText';
 import { compileDangerPatterns, findDanger } from '../../shell/danger';
-import type { CodeBlock, DangerFinding, RunRecord } from '../../runbooks/model';
+import type { CodeBlock, DangerFinding, Placeholder, RunRecord } from '../../runbooks/model';
+import { suggestionsFromLabels } from '../../runbooks/alertLink';
+import type { AlertInbox } from '../alerts/inbox';
+import { outputCapChars, type RunEvidence } from './evidence';
 import { isRunnable } from '../../runbooks/runnable';
 import { runSteps } from '../../shell/runSteps';
 import { UserError, type CommandContext } from '../commandRegistry';
@@ -44,6 +47,8 @@ export class RunController {
     private readonly incidents: IncidentHook,
     private readonly terminals: RunTerminals,
     private readonly lastRuns: LastRuns,
+    private readonly evidence: RunEvidence,
+    private readonly alerts?: AlertInbox,
   ) {}
 
   /** oncall.runCodeBlock / oncall.runCodeBlockInNewTerminal. Undefined when cancelled or declined. */
@@ -70,7 +75,7 @@ export class RunController {
     }
     if (missing.length) {
       values = await askForValues(prepared.placeholders, values, {
-        memory: this.memory, scope, allowDash: block.allowDashValues, title: `Run: ${runbook.title}`,
+        memory: this.memory, scope, allowDash: block.allowDashValues, title: `Run: ${runbook.title}`, suggestions: this.labelSuggestions(missing),
       });
       if (!values) return undefined;
     }
@@ -113,6 +118,7 @@ export class RunController {
     });
     terminal.show(true);
     const startedAt = new Date();
+    const session = this.evidence.start(outputCapChars(uri));
     let record: RunRecord;
     try {
       const timeoutMs = Math.max(0.1, Number(config.get('shellIntegrationTimeoutSeconds', 5))) * 1000;
@@ -131,7 +137,7 @@ export class RunController {
         };
       } else {
         const watchdogMs = Math.max(1 / 60, Number(config.get('watchdogMinutes', 30))) * 60_000;
-        const result = await runSteps(new ShellIntegrationRunner(terminal, integration), steps, { watchdogMs, secrets });
+        const result = await runSteps(session.runner(new ShellIntegrationRunner(terminal, integration)), steps, { watchdogMs, secrets });
         record = {
           ...base,
           exitCode: result.exitCode,
@@ -148,12 +154,16 @@ export class RunController {
     this.base.log.info(
       `ran ${runbook.relPath} block ${block.index} in “${terminal.name}”: ${record.exitCode === null ? `exit unknown (${record.unknownReason})` : `exit ${record.exitCode}`}, ${record.durationMs} ms`,
     );
-    try {
-      await this.incidents.recordRun(record);
-    } catch (err) {
-      this.base.log.error('recording the run in the incident failed', err instanceof Error ? err : new Error(String(err)));
-    }
-    return record;
+    // Masked, summarised, written beside the journal and recorded (or kept for attaching later).
+    return this.evidence.finish(record, session, secrets, runbook);
+  }
+
+  /** Values from the alert this window was opened for, by placeholder name: offered, never used unseen. */
+  private labelSuggestions(placeholders: readonly Placeholder[]) {
+    const alert = this.alerts?.current();
+    if (!alert) return undefined;
+    const found = suggestionsFromLabels(placeholders, alert.labels);
+    return Object.fromEntries(Object.entries(found).map(([name, s]) => [name, { ...s, alert: alert.name }]));
   }
 
   /** oncall.copyCodeBlock: the command text (values given filled in, the rest as written). */

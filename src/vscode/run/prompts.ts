@@ -30,18 +30,27 @@ export class PlaceholderMemory {
 export async function askForValues(
   placeholders: readonly Placeholder[],
   given: Readonly<Record<string, string>>,
-  options: { memory: PlaceholderMemory; scope: string; allowDash: boolean; title: string },
+  options: {
+    memory: PlaceholderMemory;
+    scope: string;
+    allowDash: boolean;
+    title: string;
+    /** Values from an alert's labels, by placeholder name: prefilled for the engineer to confirm (never used unseen). */
+    suggestions?: Readonly<Record<string, { value: string; label: string; alert: string }>>;
+  },
 ): Promise<Record<string, string> | undefined> {
   const values: Record<string, string> = { ...given };
   const missing = placeholders.filter((p) => !Object.prototype.hasOwnProperty.call(values, p.name));
   for (const [k, p] of missing.entries()) {
     const secret = isSecretName(p.name);
     const remembered = secret ? undefined : options.memory.last(options.scope, p.name);
+    const suggested = Object.prototype.hasOwnProperty.call(options.suggestions ?? {}, p.name) ? options.suggestions![p.name] : undefined;
+    const fromAlert = suggested ? ` — from the label “${suggested.label}” of the alert ${suggested.alert}: check it, then press Enter` : '';
     const value = await vscode.window.showInputBox({
       title: `${options.title} (${k + 1}/${missing.length})`,
-      prompt: `Value for ${p.raw}${secret ? ' — looks secret: typed masked, never stored' : ''}${options.allowDash ? '' : ' (cannot start with “-”)'}`,
+      prompt: `Value for ${p.raw}${fromAlert}${secret ? ' — looks secret: typed masked, never stored' : ''}${options.allowDash ? '' : ' (cannot start with “-”)'}`,
       placeHolder: p.name,
-      value: remembered,
+      value: suggested?.value ?? remembered,
       password: secret,
       ignoreFocusOut: true,
       validateInput: (v) => {
