@@ -29,8 +29,22 @@ export class OutputCapture {
   private dropped = 0;
   private readonly half: number;
 
+  private readonly readings: Promise<void>[] = [];
+
   constructor(capChars = DEFAULT_OUTPUT_CAP_BYTES) {
     this.half = Math.max(1, Math.floor(capChars / 2));
+  }
+
+  /** A stream being read into this capture (see `teeOutput`). */
+  track(reading: Promise<void>): void {
+    this.readings.push(reading);
+  }
+
+  /** Resolves when every tracked stream has ended, or after `timeoutMs`. */
+  async settled(timeoutMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all(this.readings), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   push(chunk: string): void {
@@ -81,24 +95,67 @@ function clean(text: string): string {
   return stripAnsi(text).replace(/\r+\n/g, '\n').replace(/\r/g, '\n');
 }
 
-/** A runner that hands every output chunk to `capture` as well as to whoever reads the execution. */
-export function teeOutput(runner: StepRunner, capture: { push(chunk: string): void }): StepRunner {
+/**
+ * A runner that reads each execution's output itself, as it comes, handing every chunk to
+ * `capture` and passing it on to whoever reads the execution. Reading does not depend on that
+ * reader: output that trails the end of a command (after the reader stopped waiting) is still
+ * captured; `capture.settled()` waits for it (bounded).
+ */
+export function teeOutput(runner: StepRunner, capture: { push(chunk: string): void; track(reading: Promise<void>): void }): StepRunner {
   return {
     execute(commandLine: string): StepExecution {
       const execution = runner.execute(commandLine);
       const source = execution.output;
       if (!source) return execution;
-      return {
-        ended: execution.ended,
-        output: (async function* () {
-          for await (const chunk of source) {
-            capture.push(chunk);
-            yield chunk;
+      const relay = new Relay();
+      capture.track(
+        (async () => {
+          try {
+            for await (const chunk of source) {
+              capture.push(chunk);
+              relay.push(chunk);
+            }
+          } catch {
+            // A stream that fails loses output, never the run.
+          } finally {
+            relay.close();
           }
         })(),
-      };
+      );
+      return { ended: execution.ended, output: relay };
     },
   };
+}
+
+/** Chunks handed on as an async iterable, in order, until closed. */
+class Relay implements AsyncIterable<string> {
+  private readonly chunks: string[] = [];
+  private closed = false;
+  private wake: (() => void) | undefined;
+
+  push(chunk: string): void {
+    this.chunks.push(chunk);
+    this.notify();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.notify();
+  }
+
+  private notify(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<string> {
+    for (;;) {
+      while (this.chunks.length) yield this.chunks.shift()!;
+      if (this.closed) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
 }
 
 /** The event's summary of an output: first and last lines, sizes. */

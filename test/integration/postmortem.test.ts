@@ -52,6 +52,9 @@ function fillIn(text: string): string {
   write('Detection', 'The 5xx alert fired four minutes after the first errors.');
   write('Root cause and contributing factors', 'An unbounded cache introduced in the deploy | no memory alert.');
   write('Resolution', 'Rolled back the deploy.');
+  write('What went well', 'The rollback runbook worked the first time.');
+  write('What could be improved', 'Nothing alerted on memory before the pods were killed.');
+  write('Lessons learned', 'Review memory limits with every cache change.');
   out = out.replace(/\| _\(owner\)_ \| _\(YYYY-MM-DD\)_ \| _\(high \/ medium \/ low\)_ \|/g, '| Test Responder | 2026-12-31 | high |');
   out = out.replace(/\| _\(action\)_ \|/, '| Add a memory alert |');
   return out;

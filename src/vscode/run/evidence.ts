@@ -50,6 +50,8 @@ export class RunEvidence {
    * summarised and, with an incident, written beside its journal), recorded or kept for later.
    */
   async finish(record: RunRecord, session: CaptureSession | undefined, secrets: readonly string[], runbook: Runbook): Promise<RunRecord> {
+    // Output can trail the end of the command a little (the terminal closes its stream ~30 ms later).
+    await session?.capture.settled(1000);
     const captured = session?.capture.finish(secrets);
     const masked: RunRecord = {
       ...record,

@@ -110,6 +110,29 @@ describe('capturing output as evidence', () => {
     assert.equal(excerptLines(short).length, 2);
   });
 
+  it('keeps capturing output that trails the end, after the reader stopped reading', async () => {
+    let release!: () => void;
+    const later = new Promise<void>((r) => (release = r));
+    const runner: StepRunner = {
+      execute: () => ({
+        ended: Promise.resolve({ exitCode: 1 }),
+        output: (async function* () {
+          yield 'first\n';
+          await later;
+          yield 'trailing\n';
+        })(),
+      }),
+    };
+    const capture = new OutputCapture();
+    const execution = teeOutput(runner, capture).execute('x');
+    const iterator = execution.output![Symbol.asyncIterator]();
+    assert.deepEqual(await iterator.next(), { value: 'first\n', done: false });
+    // The reader gives up here; the output goes on.
+    release();
+    await capture.settled(1000);
+    assert.equal(capture.finish().text, 'first\ntrailing\n');
+  });
+
   it('passes every chunk through to the reader and to the capture', async () => {
     const runner: StepRunner = {
       execute: () => ({
