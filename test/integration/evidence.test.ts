@@ -263,12 +263,12 @@ describe('Evidence on the record', function () {
     ];
     for (const [section, text] of sections) await vscode.commands.executeCommand('oncall.fillPostmortemSection', { uri: uri.toString(), section, text });
     const doc = await vscode.workspace.openTextDocument(uri);
-    const row = doc.getText().split('\n').findIndex((l) => l.startsWith('| _(action)_'));
-    await vscode.commands.executeCommand('oncall.completeActionItem', { uri: uri.toString(), line: row, owner: 'Test Responder', due: '2026-12-31', priority: 'high' });
-    const text = doc.getText().replace('| _(action)_ |', '| Add a memory alert on checkout |');
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+    edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), doc.getText().replace('| _(action)_ |', '| Add a memory alert on checkout |'));
     await vscode.workspace.applyEdit(edit);
+    const row = doc.getText().split('\n').findIndex((l) => l.startsWith('| Add a memory alert on checkout |'));
+    await vscode.commands.executeCommand('oncall.completeActionItem', { uri: uri.toString(), line: row, owner: 'Test Responder', due: '2026-12-31', priority: 'high' });
+    assert.match(doc.getText(), /\| Add a memory alert on checkout \| Test Responder \| 2026-12-31 \| high \| open \|/);
 
     const hash = await vscode.commands.executeCommand<string>('oncall.commitPostmortem', { uri, branch: 'new' });
     const branch = `postmortem/${incidentId}`;
