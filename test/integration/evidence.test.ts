@@ -290,5 +290,8 @@ describe('Evidence on the record', function () {
     }
     fs.rmSync(bare, { recursive: true, force: true });
     git('remote', 'remove', 'origin');
+    // Leave the workspace as the other suites expect it: nothing of ours staged.
+    git('reset', '-q', '--', 'evidence-test/staged.txt');
+    fs.rmSync(path.join(workspaceDir(), 'evidence-test', 'staged.txt'), { force: true });
   });
 });

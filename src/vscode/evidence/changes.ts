@@ -34,7 +34,11 @@ export function changeWindowMinutes(arg?: unknown): number {
  * timeline (a scan that finds nothing is recorded once per window, so the post-mortem can say
  * history was read). Undefined when there was nothing new to record.
  */
-export async function recordChangesNearby(book: IncidentBook, incidentId: string, options: { windowMinutes?: number; log: vscode.LogOutputChannel }): Promise<TimelineEvent | undefined> {
+export async function recordChangesNearby(
+  book: IncidentBook,
+  incidentId: string,
+  options: { windowMinutes?: number; log: vscode.LogOutputChannel; /** Record a scan that found nothing new (default true). */ recordEmpty?: boolean },
+): Promise<TimelineEvent | undefined> {
   if (!vscode.workspace.isTrusted) throw new UserError(`This workspace is in Restricted Mode: ${CHANGES_TRUST}`);
   const incident = book.require(incidentId);
   const window = changeWindow(incident, changeWindowMinutes(options.windowMinutes));
@@ -56,7 +60,7 @@ export async function recordChangesNearby(book: IncidentBook, incidentId: string
   const fresh = newChanges(events, found);
   const scannedBefore = events.some((e) => e.type === 'changesObserved' && e.windowStart === window.start && e.windowEnd === window.end);
   options.log.info(`changes nearby ${incidentId}: ${found.length} found in ${[...repos].join(', ') || 'no repository'} between ${window.start} and ${window.end}, ${fresh.length} new${problems.length ? `; ${problems.join('; ')}` : ''}`);
-  if (fresh.length === 0 && scannedBefore) return undefined;
+  if (fresh.length === 0 && (scannedBefore || options.recordEmpty === false)) return undefined;
   const [event] = await book.record(incidentId, [
     { type: 'changesObserved', windowStart: window.start, windowEnd: window.end, repos: [...repos].sort(), changes: fresh, ...(problems.length ? { problems } : {}) },
   ]);

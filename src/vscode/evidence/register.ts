@@ -33,11 +33,12 @@ export function registerEvidenceFeatures(
   registerRunbookFindings(base, deps.runbooks, incidents);
 
   let pending: Promise<void> = Promise.resolve();
-  const readHistory = (incidentId: string) => {
+  /** After a declaration (recorded even when nothing is found, so the post-mortem can say history was read) or a new impact start (only what is new). */
+  const readHistory = (incidentId: string, recordEmpty: boolean) => {
     if (!vscode.workspace.isTrusted) return; // no git process at all in Restricted Mode
     if (!vscode.workspace.getConfiguration('oncall.changes').get<boolean>('onDeclare', true)) return;
     pending = pending
-      .then(() => recordChangesNearby(incidents.book, incidentId, { log: base.log }))
+      .then(() => recordChangesNearby(incidents.book, incidentId, { log: base.log, recordEmpty }))
       .then(
         () => undefined,
         (err) => base.log.warn(`changes nearby for ${incidentId}: ${err instanceof Error ? err.message : String(err)}`),
@@ -57,10 +58,10 @@ export function registerEvidenceFeatures(
     for (const e of change.added) {
       if (Math.abs(now - Date.parse(e.time)) > FRESH_MS) continue; // merged from elsewhere, not declared here just now
       if (e.type === 'declared') {
-        readHistory(change.incidentId);
+        readHistory(change.incidentId, true);
         offerEarlierRuns(change.incidentId);
       }
-      if (e.type === 'milestone' && e.milestone === 'impactStarted') readHistory(change.incidentId);
+      if (e.type === 'milestone' && e.milestone === 'impactStarted') readHistory(change.incidentId, false);
     }
   };
   const unsubscribe = incidents.book.onDidChange(onChange);
