@@ -169,6 +169,7 @@ export const checks = [
         await quickInput(page);
         await page.keyboard.press('Enter');
         const closeOut = await toastButton(page, 'is resolved', 'Draft Final Update');
+        await page.waitForTimeout(600);
         await wb.screenshot('evidence-7-resolve-offers-final-update');
         await closeOut.click();
         await quickInput(page);

@@ -174,7 +174,7 @@ export function renderEvent(e: TimelineEvent, incident: Incident, byId: Map<stri
     evidence.dataset.action = 'pinEvidence';
     row.append(evidence);
   }
-  if (e.type !== 'unknown' && e.type !== 'pinned') {
+  if (e.type !== 'unknown' && e.type !== 'pinned' && e.type !== 'evidencePinned' && e.type !== 'changesObserved') {
     const fix = el('button', 'link-button', 'Correct…');
     fix.type = 'button';
     fix.setAttribute('aria-label', `Correct the ${kind.toLowerCase()} of ${localTime(e.time)}`);
