@@ -283,6 +283,21 @@ describe('git: commitFiles against real repositories', () => {
     await rejectsWith(commit({ files: ['postmortems/none.md'] }), 'fileMissing');
   });
 
+  it('says what is wrong with a path instead of calling every failure "missing"', async () => {
+    const notDir = await rejectsWith(commit({ files: ['README.md/pm.md'] }), 'commitFailed');
+    assert.match(notDir.message, /README\.md\/pm\.md cannot be read: a part of the path is not a folder \(ENOTDIR\)/);
+    const loop = path.join(repo.base, 'loop');
+    symlinkSync(loop, loop);
+    const looped = await rejectsWith(commit({ repoDir: loop }), 'commitFailed');
+    assert.match(looped.message, /cannot be opened: too many symbolic links .*\(ELOOP\)/);
+    const inFile = await rejectsWith(commit({ repoDir: path.join(repo.dir, 'README.md', 'sub') }), 'commitFailed');
+    assert.match(inFile.message, /\(ENOTDIR\)/);
+    const missing = await rejectsWith(commit({ repoDir: path.join(repo.base, 'gone') }), 'notARepository');
+    assert.match(missing.message, /does not exist/);
+    const file = await rejectsWith(commit({ repoDir: path.join(repo.dir, 'README.md') }), 'notARepository');
+    assert.match(file.message, /is not a folder/);
+  });
+
   it('refuses a file behind a symbolic link (the file or a folder on its path)', async () => {
     const target = path.join(repo.base, 'real-postmortems');
     mkdirSync(target);
