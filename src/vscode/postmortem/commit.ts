@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { commitFiles, configureIdentity, initRepository, pushCurrentBranch, showCommit, type CommitRequest } from '../../git/commit';
 import { GitOperationError } from '../../git/errors';
+import { describeJournalProblem, JournalReadError } from '../../incidents/journal';
 import { postmortemCommitMessage } from '../../postmortem/commitMessage';
 import { missingForCommit } from '../../postmortem/completeness';
 import { readFrontMatter } from '../../postmortem/frontMatter';
@@ -88,8 +89,19 @@ function targetUri(arg: Record<string, unknown> | undefined): vscode.Uri {
 
 /** Writes `<id>.timeline.jsonl` next to the post-mortem; undefined when this workspace has no journal for the incident. */
 async function exportJournal(base: BaseServices, incidents: IncidentFeatures, incidentId: string, dir: string): Promise<string | undefined> {
-  // The journal's own records (with their checksums), as the incidents feature stores them.
-  const lines = await incidents.journalLines(incidentId).catch(() => [] as string[]);
+  // The journal's own records (with their checksums), as the incidents feature stores them. A
+  // journal that cannot be read stops the commit: committing the post-mortem alone would
+  // quietly leave its timeline out.
+  let lines: string[];
+  try {
+    lines = await incidents.journalLines(incidentId);
+  } catch (err) {
+    const reason = err instanceof JournalReadError ? err.problems.map(describeJournalProblem).join('; ') : err instanceof Error ? err.message : String(err);
+    base.log.error(`the journal of ${incidentId} could not be read for the post-mortem commit: ${reason}`);
+    throw new UserError(
+      `The journal of ${incidentId} could not be read (${reason}), so nothing was committed. Make it readable and commit again, or turn off "oncall.postmortems.exportJournal" to commit the post-mortem without its timeline.`,
+    );
+  }
   if (lines.length === 0) {
     base.log.info(`no journal for ${incidentId} in this workspace: committing the post-mortem alone`);
     return undefined;
