@@ -61,7 +61,9 @@ function gitRecorder() {
   const logPath = join(dir, 'calls.log');
   writeFileSync(logPath, '');
   writeFileSync(join(dir, 'git'), `#!/bin/sh\nprintf '%s\\t%s\\n' "$PWD" "$*" >> "$ONCALL_TEST_GIT_LOG"\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
-  return { PATH: `${dir}:${process.env.PATH ?? ''}`, ONCALL_TEST_GIT_LOG: logPath, ONCALL_TEST_REAL_GIT: realGit };
+  // VSCODE_CLI=1: the server keeps this environment for the extension host instead of
+  // replacing PATH with the one a login shell would set up.
+  return { PATH: `${dir}:${process.env.PATH ?? ''}`, VSCODE_CLI: '1', ONCALL_TEST_GIT_LOG: logPath, ONCALL_TEST_REAL_GIT: realGit };
 }
 
 async function runPass(mode) {

@@ -96,17 +96,24 @@ describe('Git in Restricted Mode: no git process starts', function () {
     const file = vscode.Uri.file(path.join(ws, 'postmortems', '2026-11-24-INC-20261124-001-restricted.md'));
     await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('---\nincident: INC-20261124-001\ntitle: t\n---\n\n# t\n'));
     const head = testGit('rev-parse', 'HEAD');
-    for (const arg of [{ uri: file, draft: true }, { uri: file, draft: true, noVerify: true, allowDetached: true }]) {
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('oncall.commitPostmortem', arg)), /Restricted Mode/);
-    }
+    const fromCode = await Promise.allSettled(
+      [{ uri: file, draft: true }, { uri: file, draft: true, noVerify: true, allowDetached: true }].map((arg) =>
+        Promise.resolve(vscode.commands.executeCommand('oncall.commitPostmortem', arg)),
+      ),
+    );
     // From the palette or the editor title (no argument object): a message, and still no git.
     await vscode.window.showTextDocument(file);
-    assert.equal(await vscode.commands.executeCommand('oncall.commitPostmortem'), undefined);
-    assert.equal(await vscode.commands.executeCommand('oncall.commitPostmortem', file), undefined);
+    const fromUi = [await vscode.commands.executeCommand('oncall.commitPostmortem'), await vscode.commands.executeCommand('oncall.commitPostmortem', file)];
     await new Promise((r) => setTimeout(r, 1000));
 
+    // First what matters most: git never ran, then that the refusal said why.
     assert.deepEqual(recordedGitCalls(), [], 'no git process started');
     assert.deepEqual(fired(), [], 'no hook and no fsmonitor ran');
+    for (const outcome of fromCode) {
+      assert.equal(outcome.status, 'rejected');
+      assert.match(String((outcome as PromiseRejectedResult).reason?.message), /Restricted Mode/);
+    }
+    assert.deepEqual(fromUi, [undefined, undefined]);
     assert.equal(testGit('rev-parse', 'HEAD'), head);
     assert.match(testGit('status', '--porcelain'), /\?\? postmortems\//, 'the file is left for the engineer, unstaged');
   });
