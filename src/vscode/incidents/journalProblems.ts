@@ -16,6 +16,8 @@ function offerLog(shown: Thenable<string | undefined>): void {
 export function showLoadProblems(problems: readonly JournalProblem[]): void {
   const unreadable = problems.filter((p) => p.kind === 'unreadable');
   const damaged = problems.filter((p) => p.kind !== 'unreadable');
+  // An empty Incidents view says why instead of "No incidents yet".
+  void vscode.commands.executeCommand('setContext', 'oncall.journalUnreadable', unreadable.length > 0);
   if (unreadable.length > 0) {
     const first = describeJournalProblem(unreadable[0]);
     const more = unreadable.length > 1 ? ` (and ${unreadable.length - 1} more)` : '';
