@@ -1,7 +1,9 @@
-// A journal that cannot be read at commit time stops the post-mortem commit: committing the
-// post-mortem alone would quietly leave its timeline out. The fault is real, not mocked: a
-// segment of the incident's journal is replaced by a folder of the same name (reading it
-// fails with EISDIR), then put back.
+// Journal read faults in the real editor. A journal that cannot be read at commit time stops
+// the post-mortem commit: committing the post-mortem alone would quietly leave its timeline
+// out. A damaged note draft is moved aside when the timeline opens, never overwritten. The
+// faults are real, not mocked: a segment of the incident's journal is replaced by a folder of
+// the same name (reading it fails with EISDIR), then put back; the draft file holds half a
+// JSON object.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -61,5 +63,29 @@ describe('Post-mortem commit: a journal that cannot be read stops it', function 
     const relative = path.relative(workspaceDir(), uri.fsPath).split(path.sep).join('/');
     assert.deepEqual(files, [relative, `postmortems/${id}.timeline.jsonl`].sort());
     assert.match(fs.readFileSync(exported, 'utf8'), /a note that must reach the export/);
+  });
+});
+
+describe('Timeline: a damaged note draft', function () {
+  this.timeout(90_000);
+
+  it('is moved to quarantine byte for byte when the timeline opens, out of the way of the next draft', async () => {
+    const api = await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    const { id } = await vscode.commands.executeCommand<{ id: string }>('oncall.declareIncident', { title: 'Damaged draft', severity: 'SEV4' });
+    const dir: string = api.incidents.journalFolder(id);
+    const damaged = '{"text":"half a thought about the roll';
+    fs.writeFileSync(path.join(dir, 'note-draft.json'), damaged);
+
+    await vscode.commands.executeCommand('oncall.openTimeline', { incidentId: id });
+    const quarantine = path.join(dir, 'quarantine');
+    const deadline = Date.now() + 30_000;
+    while (!(fs.existsSync(quarantine) && fs.readdirSync(quarantine).some((n) => n.startsWith('note-draft.json.')))) {
+      if (Date.now() > deadline) throw new Error('the damaged draft was not moved aside');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const [moved] = fs.readdirSync(quarantine).filter((n) => n.startsWith('note-draft.json.'));
+    assert.equal(fs.readFileSync(path.join(quarantine, moved), 'utf8'), damaged);
+    assert.equal(fs.existsSync(path.join(dir, 'note-draft.json')), false);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
