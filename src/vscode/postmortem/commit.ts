@@ -27,7 +27,7 @@ export async function commitPostmortem(
 ): Promise<string | undefined> {
   const uri = targetUri(arg);
   const doc = await vscode.workspace.openTextDocument(uri);
-  if (doc.isDirty && !(await doc.save()) && doc.isDirty) throw new UserError(`${vscode.workspace.asRelativePath(uri)} could not be saved, so it was not committed.`);
+  if (!(await saveDocument(doc))) throw new UserError(`${vscode.workspace.asRelativePath(uri)} could not be saved, so it was not committed.`);
   const text = doc.getText();
   const meta = readFrontMatter(text);
   if (!meta || typeof meta.incident !== 'string') {
@@ -76,6 +76,17 @@ export async function commitPostmortem(
       if (!retry) return undefined;
     }
   }
+}
+
+/**
+ * Saves the document if it has unsaved edits; false when it is still unsaved. On a busy machine
+ * the editor can abort a save whose save participants ran out of time: that is tried once more.
+ */
+async function saveDocument(doc: vscode.TextDocument): Promise<boolean> {
+  for (let attempt = 0; attempt < 2 && doc.isDirty; attempt += 1) {
+    if ((await doc.save()) || !doc.isDirty) return true;
+  }
+  return !doc.isDirty;
 }
 
 function targetUri(arg: Record<string, unknown> | undefined): vscode.Uri {
