@@ -8,11 +8,12 @@ import * as vscode from 'vscode';
 import { commitFiles, configureIdentity, initRepository, pushCurrentBranch, showCommit, type CommitRequest } from '../../git/commit';
 import { commitToBranch, describeRepository, postmortemBranchName, pullRequestUrl, pushBranch } from '../../git/branch';
 import { GitOperationError } from '../../git/errors';
+import { describeJournalProblem, JournalReadError } from '../../incidents/journal';
 import { postmortemCommitMessage } from '../../postmortem/commitMessage';
 import { missingForCommit } from '../../postmortem/completeness';
 import { readFrontMatter } from '../../postmortem/frontMatter';
 import { journalExportFileName, journalExportText } from '../../postmortem/journalExport';
-import { encodeRecord } from '../../incidents/journal';
+import { decodeRecord, encodeRecord } from '../../incidents/journal';
 import { withoutLocalPaths } from '../../postmortem/localPaths';
 import { localRoots } from './location';
 import { UserError, type CommandContext } from '../commandRegistry';
@@ -30,7 +31,7 @@ export async function commitPostmortem(
 ): Promise<string | undefined> {
   const uri = targetUri(arg);
   const doc = await vscode.workspace.openTextDocument(uri);
-  if (doc.isDirty && !(await doc.save()) && doc.isDirty) throw new UserError(`${vscode.workspace.asRelativePath(uri)} could not be saved, so it was not committed.`);
+  if (!(await saveDocument(doc))) throw new UserError(`${vscode.workspace.asRelativePath(uri)} could not be saved, so it was not committed.`);
   const text = doc.getText();
   const meta = readFrontMatter(text);
   if (!meta || typeof meta.incident !== 'string') {
@@ -177,6 +178,17 @@ async function publishBranch(
   });
 }
 
+/**
+ * Saves the document if it has unsaved edits; false when it is still unsaved. On a busy machine
+ * the editor can abort a save whose save participants ran out of time: that is tried once more.
+ */
+async function saveDocument(doc: vscode.TextDocument): Promise<boolean> {
+  for (let attempt = 0; attempt < 2 && doc.isDirty; attempt += 1) {
+    if ((await doc.save()) || !doc.isDirty) return true;
+  }
+  return !doc.isDirty;
+}
+
 function targetUri(arg: Record<string, unknown> | undefined): vscode.Uri {
   const given = arg?.uri ?? arg?.target;
   if (given instanceof vscode.Uri) return given;
@@ -188,11 +200,24 @@ function targetUri(arg: Record<string, unknown> | undefined): vscode.Uri {
 
 /** Writes `<id>.timeline.jsonl` next to the post-mortem; undefined when this workspace has no journal for the incident. */
 async function exportJournal(base: BaseServices, incidents: IncidentFeatures, incidentId: string, dir: string): Promise<string | undefined> {
-  // The journal's events as records with their checksums, with no local folder named in them
-  // (runbook paths relative, the home folder as ~): a copy made for the repository.
-  await incidents.loaded;
-  const events = withoutLocalPaths(incidents.api.timeline(incidentId), localRoots());
-  const lines = events.map((e) => encodeRecord(e).toString('utf8').replace(/\n$/, ''));
+  // The journal's own records (with their checksums), as the incidents feature stores them. A
+  // journal that cannot be read stops the commit: committing the post-mortem alone would
+  // quietly leave its timeline out.
+  let lines: string[];
+  try {
+    lines = await incidents.journalLines(incidentId);
+  } catch (err) {
+    const reason = err instanceof JournalReadError ? err.problems.map(describeJournalProblem).join('; ') : err instanceof Error ? err.message : String(err);
+    base.log.error(`the journal of ${incidentId} could not be read for the post-mortem commit: ${reason}`);
+    throw new UserError(
+      `The journal of ${incidentId} could not be read (${reason}), so nothing was committed. Make it readable and commit again, or turn off "oncall.postmortems.exportJournal" to commit the post-mortem without its timeline.`,
+    );
+  }
+  // The copy made for the repository names no local folder (runbook paths relative, the home folder as ~).
+  lines = withoutLocalPaths(
+    lines.map((l) => decodeRecord(Buffer.from(l, 'utf8'))).flatMap((d) => (d.ok ? [d.event] : [])),
+    localRoots(),
+  ).map((e) => encodeRecord(e).toString('utf8').replace(/\n$/, ''));
   if (lines.length === 0) {
     base.log.info(`no journal for ${incidentId} in this workspace: committing the post-mortem alone`);
     return undefined;
