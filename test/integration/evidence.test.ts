@@ -64,6 +64,7 @@ async function confirmInputs(count: number): Promise<void> {
 
 describe('Evidence on the record', function () {
   this.timeout(240_000);
+  after(() => vscode.workspace.getConfiguration('oncall.run').update('shellIntegrationTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global));
   let api: Api;
   let out: string;
   let runbook: string;
@@ -71,6 +72,8 @@ describe('Evidence on the record', function () {
 
   before(async () => {
     api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as Api;
+    // A busy machine can take more than the default 5 s to start a terminal's shell integration.
+    await vscode.workspace.getConfiguration('oncall.run').update('shellIntegrationTimeoutSeconds', 30, vscode.ConfigurationTarget.Global);
     const folder = workspaceDir();
     out = path.join(folder, 'evidence-test', 'out');
     fs.mkdirSync(out, { recursive: true });
