@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
-  classifyCommitFailure, currentBranch, failure, openRepository, pathInsideRepository, requireIdentity, run as runIn,
+  classifyCommitFailure, currentBranch, failure, openRepository, prepareCommit, run as runIn,
   type GitContext, type Repository,
 } from './commit';
 import { GitOperationError } from './errors';
@@ -85,12 +85,7 @@ async function chooseBase(repo: Repository, branch: string, remote: string): Pro
 /** Commit `files` onto `branch`, leaving the working tree, the index and HEAD alone. */
 export async function commitToBranch(request: BranchCommitRequest): Promise<BranchCommitResult> {
   if (!isPostmortemBranch(request.branch)) throw new GitOperationError('commitFailed', `"${request.branch}" is not a post-mortem branch name (postmortem/<incident id>).`);
-  if (request.files.length === 0) throw new GitOperationError('nothingToCommit', 'No files were given to commit.');
-  if (!request.message.trim()) throw new GitOperationError('commitFailed', 'The commit message is empty.');
-  const repo = await openRepository(request.repoDir, request);
-  const files: string[] = [];
-  for (const file of request.files) files.push(await pathInsideRepository(repo.root, request.repoDir, file));
-  await requireIdentity(repo);
+  const { repo, files } = await prepareCommit(request);
   if ((await currentBranch(repo)) === request.branch) {
     throw new GitOperationError('commitFailed', `${request.branch} is the branch checked out here: commit to the current branch instead.`);
   }

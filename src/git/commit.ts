@@ -45,15 +45,24 @@ export interface CommitResult {
 
 export const DEFAULT_GIT_TIMEOUT_MS = 60_000;
 
-/** Commit `files` (and only them) with `message`. Throws a GitOperationError on every refusal. */
-export async function commitFiles(request: CommitRequest): Promise<CommitResult> {
+/**
+ * What every commit starts with: files and a message given, the repository, each file as a
+ * path inside it (relative to its root), and an identity to commit as.
+ */
+export async function prepareCommit(request: Pick<CommitRequest, 'repoDir' | 'files' | 'message'> & GitContext): Promise<{ repo: Repository; files: string[] }> {
   if (request.files.length === 0) throw new GitOperationError('nothingToCommit', 'No files were given to commit.');
   if (!request.message.trim()) throw new GitOperationError('commitFailed', 'The commit message is empty.');
   const repo = await openRepository(request.repoDir, request);
   const files: string[] = [];
   for (const file of request.files) files.push(await pathInsideRepository(repo.root, request.repoDir, file));
-
   await requireIdentity(repo);
+  return { repo, files };
+}
+
+/** Commit `files` (and only them) with `message`. Throws a GitOperationError on every refusal. */
+export async function commitFiles(request: CommitRequest): Promise<CommitResult> {
+  const { repo, files } = await prepareCommit(request);
+
   await requireNoLockOrOperation(repo);
   const branch = await currentBranch(repo);
   if (branch === undefined && !request.allowDetached) {
@@ -202,7 +211,7 @@ export async function openRepository(repoDir: string, context: GitContext): Prom
  * inside `.git`, or reached through a symbolic link below the root (git would commit the link,
  * or follow it somewhere we did not write).
  */
-export async function pathInsideRepository(root: string, repoDir: string, file: string): Promise<string> {
+async function pathInsideRepository(root: string, repoDir: string, file: string): Promise<string> {
   const absolute = path.resolve(repoDir, file);
   // Walk up the path as written until a folder is the repository root: the workspace folder may
   // itself be reached through a link (above the root), which is fine.
@@ -243,7 +252,7 @@ export async function pathInsideRepository(root: string, repoDir: string, file: 
   return parts.join('/');
 }
 
-export async function requireIdentity(repo: Repository): Promise<void> {
+async function requireIdentity(repo: Repository): Promise<void> {
   const missing: string[] = [];
   for (const key of ['user.name', 'user.email']) {
     const out = await repo.git(['config', '--get', key]);

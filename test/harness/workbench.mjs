@@ -77,3 +77,19 @@ export async function openWorkbench(options = {}) {
   };
   return wb;
 }
+
+/** The webview frame that holds the incident timeline page (the one with the note box). */
+export async function timelineFrame(page, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    for (const f of page.frames()) {
+      try {
+        if (await f.$('#note-input')) return f;
+      } catch {
+        // a frame that navigated away meanwhile
+      }
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error('the timeline webview did not appear');
+}

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeWorkspace } from '../harness/codeServer.mjs';
-import { openWorkbench } from '../harness/workbench.mjs';
+import { openWorkbench, timelineFrame } from '../harness/workbench.mjs';
 
 const RUNBOOK = 'checkout-crashloop.md';
 
@@ -62,21 +62,6 @@ async function toastButton(page, text, button, timeout = 30_000) {
   const toast = page.locator('.notification-toast', { hasText: text }).last();
   await toast.waitFor({ state: 'visible', timeout });
   return { toast, click: () => toast.locator('.monaco-button', { hasText: button }).first().click() };
-}
-
-async function timelineFrame(page, timeoutMs = 30_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    for (const f of page.frames()) {
-      try {
-        if (await f.$('#note-input')) return f;
-      } catch {
-        // a frame that navigated away meanwhile
-      }
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error('the timeline webview did not appear');
 }
 
 function codeLens(page, text) {

@@ -1,26 +1,15 @@
 // DOM builders for the timeline page. Every piece of text that came from a person (notes,
 // titles, names, commands, runbook names) is set with textContent, never parsed as HTML.
 import { formatDuration } from '../../incidents/duration';
-import { EVENT_TYPE_LABELS } from '../../incidents/labels';
-import type { Incident, Milestone, Role, TimelineEvent } from '../../incidents/model';
+import { EVENT_TYPE_LABELS, MILESTONE_LABELS, ROLE_LABELS } from '../../incidents/labels';
+import type { Incident, TimelineEvent } from '../../incidents/model';
 import { excerptLines } from '../../incidents/runOutput';
 
 export type Category = 'note' | 'command' | 'status' | 'other';
 
-export const ROLE_NAMES: Record<Role, string> = {
-  commander: 'Incident commander',
-  techLead: 'Tech lead',
-  commsLead: 'Communications lead',
-  scribe: 'Scribe',
-};
-
-export const MILESTONE_NAMES: Record<Milestone, string> = {
-  impactStarted: 'Impact started',
-  detected: 'Detected',
-  acknowledged: 'Acknowledged',
-  mitigated: 'Mitigated',
-  resolved: 'Resolved',
-};
+/** Human words for roles and milestones: one table, shared with post-mortems (src/incidents/labels.ts). */
+export const ROLE_NAMES = ROLE_LABELS;
+export const MILESTONE_NAMES = MILESTONE_LABELS;
 
 export function categoryOf(e: TimelineEvent): Category {
   switch (e.type) {

@@ -10,15 +10,15 @@ import { changesInWindow } from '../../../src/git/history';
 import { GitOperationError } from '../../../src/git/errors';
 import { makeRepo, type TempRepo } from './gitRepo';
 
-async function rejectsWith(promise: Promise<unknown>, kind: string): Promise<GitOperationError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof GitOperationError, String(err));
-    assert.equal(err.kind, kind, err.message);
-    return err;
-  }
-  assert.fail(`expected a ${kind} failure`);
+/** Settles with the GitOperationError `promise` fails with, checking its kind. */
+function rejectsWith(promise: Promise<unknown>, kind: string): Promise<GitOperationError> {
+  return promise.then(
+    () => assert.fail(`expected a ${kind} failure`),
+    (err: unknown) => {
+      assert.ok(err instanceof GitOperationError && err.kind === kind, `expected ${kind}, got ${String(err)}`);
+      return err;
+    },
+  );
 }
 
 /** Everything about the engineer's checkout that must not change. */
