@@ -5,7 +5,7 @@
 // and the half-typed draft again.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { openWorkbench } from '../harness/workbench.mjs';
+import { openWorkbench, timelineFrame } from '../harness/workbench.mjs';
 
 /** Text that would run script or inject markup if it were ever treated as HTML. */
 export const XSS_PAYLOADS = [
@@ -66,22 +66,6 @@ export const XSS_PAYLOADS = [
 ];
 
 const TITLE = '<img src=x onerror=window.__xss=1> Checkout </script> 502 \u202Eevil';
-
-/** The webview frame that holds the timeline page. */
-async function timelineFrame(page, timeoutMs = 30_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    for (const f of page.frames()) {
-      try {
-        if (await f.$('#note-input')) return f;
-      } catch {
-        // a frame that navigated away meanwhile
-      }
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error('the timeline webview did not appear');
-}
 
 async function pickQuickInput(page, text) {
   const input = page.locator('.quick-input-widget input');

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { commitToBranch, postmortemBranchName, pullRequestUrl, pushBranch } from '../../../src/git/branch';
 import { changesInWindow } from '../../../src/git/history';
 import { GitOperationError } from '../../../src/git/errors';
-import { makeRepo, type TempRepo } from './gitRepo';
+import { addBareRemote, makeRepo, type TempRepo } from './gitRepo';
 
 /** Settles with the GitOperationError `promise` fails with, checking its kind. */
 function rejectsWith(promise: Promise<unknown>, kind: string): Promise<GitOperationError> {
@@ -41,10 +41,7 @@ describe('git: committing a post-mortem to its own branch', () => {
 
   beforeEach(() => {
     repo = makeRepo();
-    bare = path.join(repo.base, 'remote.git');
-    execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', bare], { env: repo.env });
-    repo.git('remote', 'add', 'origin', bare);
-    repo.git('push', '--quiet', 'origin', 'main');
+    bare = addBareRemote(repo);
     repo.git('fetch', '--quiet', 'origin');
     repo.git('remote', 'set-head', 'origin', 'main');
     // The engineer's own work: a local commit not on the remote, staged, unstaged and untracked changes.
