@@ -304,13 +304,16 @@ function resolutionRegion(incident: Incident | undefined, sorted: readonly Timel
   if (resolvedEvent?.type === 'statusChanged' && resolvedEvent.summary?.trim()) {
     lines.push(`- Resolution recorded: ${escapeInline(resolvedEvent.summary)}`);
   }
-  const byRunbook = new Map<string, { title: string; runs: number; failed: number; unknown: number }>();
+  const byRunbook = new Map<string, { title: string; runs: number; failed: number; withOutput: number; unknown: number }>();
   for (const run of facts.commandRuns) {
     const path = displayPath(run.runbookPath);
-    const entry = byRunbook.get(path) ?? { title: run.runbookTitle, runs: 0, failed: 0, unknown: 0 };
+    const entry = byRunbook.get(path) ?? { title: run.runbookTitle, runs: 0, failed: 0, withOutput: 0, unknown: 0 };
     entry.runs += 1;
     if (run.exitCode === null) entry.unknown += 1;
-    else if (run.exitCode !== 0) entry.failed += 1;
+    else if (run.exitCode !== 0) {
+      entry.failed += 1;
+      if (run.output && run.output.lines > 0) entry.withOutput += 1;
+    }
     byRunbook.set(path, entry);
   }
   if (byRunbook.size === 0) {
@@ -321,7 +324,7 @@ function resolutionRegion(incident: Incident | undefined, sorted: readonly Timel
     for (const p of paths) {
       const e = byRunbook.get(p)!;
       const outcome = [`${e.runs} run${e.runs === 1 ? '' : 's'}`];
-      if (e.failed) outcome.push(`${e.failed} failed (output under "Evidence")`);
+      if (e.failed) outcome.push(`${e.failed} failed${e.withOutput ? ` (output of ${e.withOutput === e.failed ? (e.failed === 1 ? 'it' : 'them') : e.withOutput} under "Evidence")` : ''}`);
       if (e.unknown) outcome.push(`${e.unknown} with unknown exit code`);
       lines.push(`  - ${escapeInline(e.title)} (${codeSpan(p, { inTable: false })}): ${outcome.join(', ')}`);
     }
