@@ -2,6 +2,7 @@
 // the run's steps, the whole output written (masked) beside the incident's journal before the
 // event that names it, runs without an incident kept for later attachment, and a notification
 // when a run fails ("exit 3 — Show Output · Add Note").
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_OUTPUT_CAP_BYTES, OutputCapture, outputFileName, summarizeOutput, teeOutput } from '../../incidents/evidence';
@@ -82,7 +83,7 @@ export class RunEvidence {
   async store(incidentId: string, startedAt: string, text: string, summary: RunOutput): Promise<RunOutput> {
     const folder = this.incidents.evidenceFolder?.(incidentId);
     if (!folder) return summary;
-    const file = outputFileName(startedAt, `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`);
+    const file = outputFileName(startedAt, randomBytes(6).toString('hex'));
     try {
       const sha256 = await writeOutputFile(folder, file, text);
       return { ...summary, file, sha256 };
