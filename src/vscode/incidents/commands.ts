@@ -4,8 +4,10 @@ import * as vscode from 'vscode';
 import { IncidentInputError, toSummary, type IncidentBook } from '../../incidents/book';
 import type { CadenceConfig } from '../../incidents/cadence';
 import { MILESTONES, ROLES, STATUSES, type Audience, type Milestone, type Role, type Severity } from '../../incidents/model';
-import { severityDetail, severityLabel } from '../../incidents/severity';
+import { severityPick } from '../../incidents/severity';
 import { draftStatusUpdate } from '../../incidents/statusUpdate';
+import type { TimeFormatter } from '../../incidents/timeFormat';
+import type { UpdateDraft } from '../../protocol/timeline';
 import { SEVERITIES } from '../../runbooks/model';
 import { UserError, type CommandContext, type CommandSpec } from '../commandRegistry';
 import type { AuthorSource } from './author';
@@ -19,6 +21,13 @@ export interface IncidentCommandDeps {
   activeId(): string | undefined;
   setActive(id: string | undefined): Promise<void>;
   openTimeline(incidentId: string): void;
+  /** Opens the timeline with this draft in its status update composer. */
+  showUpdate(incidentId: string, draft: UpdateDraft): Promise<unknown>;
+  /** Reveals the timeline and focuses its note box. */
+  focusNote(incidentId: string): void;
+  /** The incident whose timeline panel is the active editor, if any. */
+  activePanelIncident(): string | undefined;
+  time(): TimeFormatter;
 }
 
 type Arg = Record<string, unknown> | undefined;
@@ -39,6 +48,7 @@ export function incidentCommands(deps: IncidentCommandDeps): CommandSpec[] {
     markMilestone(deps),
     draftUpdate(deps),
     resolveIncident(deps),
+    focusNoteBox(deps),
     setActiveIncident(deps),
   ].map(withUserErrors);
 }
@@ -81,7 +91,39 @@ async function pickIncident(deps: IncidentCommandDeps, arg: Arg, ctx: CommandCon
   return picked?.id;
 }
 
-const severityPicks = () => SEVERITIES.map((level) => ({ label: severityLabel(level), detail: severityDetail(level), level }));
+const severityPicks = () => SEVERITIES.map((level) => ({ ...severityPick(level), level }));
+
+/**
+ * Asks for a severity. Nothing is preselected (Enter on an untouched list picks nothing) unless
+ * `suggested` says which level, e.g. the severity the alert's runbook names.
+ */
+function askSeverity(title: string, suggested: Severity | undefined): Promise<Severity | undefined> {
+  const pick = vscode.window.createQuickPick<ReturnType<typeof severityPicks>[number]>();
+  pick.title = title;
+  pick.placeholder = suggested ? `Severity: how bad is it? (the runbook suggests ${suggested})` : 'Severity: how bad is it? Type or use the arrow keys to choose';
+  pick.matchOnDescription = true;
+  pick.matchOnDetail = true;
+  pick.items = severityPicks();
+  const preselected = pick.items.find((i) => i.level === suggested);
+  pick.activeItems = preselected ? [preselected] : [];
+  return new Promise((resolve) => {
+    let chosen: Severity | undefined;
+    pick.onDidAccept(() => {
+      const item = pick.selectedItems[0] ?? pick.activeItems[0];
+      if (!item) {
+        pick.placeholder = 'Choose a severity first: type its name or use the arrow keys.';
+        return;
+      }
+      chosen = item.level;
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      resolve(chosen);
+      pick.dispose();
+    });
+    pick.show();
+  });
+}
 
 function declareIncident(deps: IncidentCommandDeps): CommandSpec {
   return {
@@ -116,13 +158,14 @@ function declareArguments(arg: Arg): DeclareAnswers {
 async function askDeclare(deps: IncidentCommandDeps, arg: Arg): Promise<DeclareAnswers | undefined> {
   const title = await vscode.window.showInputBox({ title: 'Declare Incident (1/4)', prompt: 'Title: what is broken, in a few words', value: str(arg?.title), validateInput: (v) => (v.trim() ? undefined : 'A title is needed.') });
   if (!title) return undefined;
-  const pick = await vscode.window.showQuickPick(severityPicks(), { title: 'Declare Incident (2/4)', placeHolder: 'Severity: how bad is it?', matchOnDetail: true });
-  if (!pick) return undefined;
+  const suggested = str(arg?.severity) as Severity | undefined;
+  const severity = await askSeverity('Declare Incident (2/4)', SEVERITIES.includes(suggested as Severity) ? suggested : undefined);
+  if (!severity) return undefined;
   const commander = await vscode.window.showInputBox({ title: 'Declare Incident (3/4)', prompt: 'Incident commander', value: str(arg?.commander) ?? deps.author.current() });
   if (commander === undefined) return undefined;
   const summary = await vscode.window.showInputBox({ title: 'Declare Incident (4/4)', prompt: 'Impact so far: who is affected and how (optional)', value: str(arg?.summary) });
   if (summary === undefined) return undefined;
-  return { title, severity: pick.level, commander, summary };
+  return { title, severity, commander, summary };
 }
 
 function openTimeline(deps: IncidentCommandDeps): CommandSpec {
@@ -252,22 +295,25 @@ function draftUpdate(deps: IncidentCommandDeps): CommandSpec {
       }
       if (audience !== 'internal' && audience !== 'external') throw new UserError('audience must be internal or external.');
       const { book } = deps;
-      const text = draftStatusUpdate({ incident: book.require(id), events: book.events(id), audience, now: deps.clock(), cadence: deps.cadence() });
-      await book.recordStatusUpdate(id, audience, text, 'drafted');
-      if (!ctx.fromCode) await editDraft(book, id, audience, text);
-      return text;
+      // Drafts live in the timeline's composer (edit, copy, post there); only a posted update
+      // goes on the timeline.
+      const draft = draftStatusUpdate({ incident: book.require(id), events: book.events(id), audience, now: deps.clock(), cadence: deps.cadence(), time: deps.time() });
+      if (!ctx.fromCode) await deps.showUpdate(id, { audience, ...draft });
+      return draft.text;
     },
   };
 }
 
-/** Opens the draft for editing, then copies it or records it as posted. */
-async function editDraft(book: IncidentBook, id: string, audience: Audience, text: string): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ content: text, language: 'markdown' });
-  await vscode.window.showTextDocument(doc, { preview: false });
-  const choice = await vscode.window.showInformationMessage(`Draft ${audience} update for ${id}: edit it, then copy it or mark it posted.`, 'Copy', 'Mark as Posted');
-  const final = doc.getText();
-  if (choice === 'Copy') await vscode.env.clipboard.writeText(final);
-  if (choice === 'Mark as Posted') await book.recordStatusUpdate(id, audience, final, 'posted');
+/** The Add Note key while the timeline is the active editor: the note box, not an input box. */
+function focusNoteBox(deps: IncidentCommandDeps): CommandSpec {
+  return {
+    id: 'oncall.focusNoteBox',
+    run: async (arg, ctx) => {
+      const id = str(arg?.incidentId) ?? deps.activePanelIncident() ?? (await pickIncident(deps, arg, ctx, { openOnly: false }));
+      if (id) deps.focusNote(id);
+      return undefined;
+    },
+  };
 }
 
 function resolveIncident(deps: IncidentCommandDeps): CommandSpec {

@@ -16,6 +16,7 @@ import { startReminders } from './reminders';
 import { IncidentStatusBar } from './statusBar';
 import { openIncidentStore } from './store';
 import { TimelinePanels, type TimelinePanelInfo } from './timelinePanel';
+import { TimeStyleSource } from './timeStyle';
 
 export interface IncidentFeatures extends IncidentHook {
   api: {
@@ -59,11 +60,13 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
     refreshViews();
   };
 
-  const panels = new TimelinePanels({ context, log, book, loaded, cadence: () => cadence, clock });
-  const statusBar = new IncidentStatusBar({ book, activeId, cadence: () => cadence, clock });
+  const timeStyle = new TimeStyleSource();
+  const time = () => timeStyle.formatter;
+  const panels = new TimelinePanels({ context, log, book, loaded, cadence: () => cadence, clock, time });
+  const statusBar = new IncidentStatusBar({ book, activeId, cadence: () => cadence, clock, time });
   const tree = new IncidentTreeProvider({ book, activeId });
   const treeView = vscode.window.createTreeView('oncall.incidents', { treeDataProvider: tree, showCollapseAll: false });
-  context.subscriptions.push(panels, statusBar, tree, treeView);
+  context.subscriptions.push(timeStyle, panels, statusBar, tree, treeView);
 
   function refreshViews(): void {
     statusBar.update();
@@ -94,9 +97,19 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
       }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void author.refresh()),
+    timeStyle.onDidChange(() => {
+      refreshViews();
+      panels.timeStyleChanged();
+    }),
   );
 
-  registerCommands(base, incidentCommands({ book, loaded, author, clock, cadence: () => cadence, activeId, setActive, openTimeline: (id) => panels.open(id) }));
+  registerCommands(base, incidentCommands({
+    book, loaded, author, clock, cadence: () => cadence, activeId, setActive, time,
+    openTimeline: (id) => panels.open(id),
+    showUpdate: (id, draft) => panels.showUpdate(id, draft),
+    focusNote: (id) => panels.focusNote(id),
+    activePanelIncident: () => panels.activeIncidentId(),
+  }));
 
   return {
     activeIncidentId: activeId,
