@@ -47,6 +47,7 @@ export function incidentCommands(deps: IncidentCommandDeps): CommandSpec[] {
     assignRole(deps),
     markMilestone(deps),
     draftUpdate(deps),
+    setCustomerSummary(deps),
     resolveIncident(deps),
     focusNoteBox(deps),
     setActiveIncident(deps),
@@ -300,6 +301,28 @@ function draftUpdate(deps: IncidentCommandDeps): CommandSpec {
       const draft = draftStatusUpdate({ incident: book.require(id), events: book.events(id), audience, now: deps.clock(), cadence: deps.cadence(), time: deps.time() });
       if (!ctx.fromCode) await deps.showUpdate(id, { audience, ...draft });
       return draft.text;
+    },
+  };
+}
+
+/** The customer-facing summary external updates start from (written once, reused). */
+function setCustomerSummary(deps: IncidentCommandDeps): CommandSpec {
+  return {
+    id: 'oncall.setCustomerSummary',
+    run: async (arg, ctx) => {
+      const id = await pickIncident(deps, arg, ctx);
+      if (!id) return undefined;
+      let text = str(arg?.text);
+      if (!ctx.fromCode && !text) {
+        text = await vscode.window.showInputBox({
+          title: `Customer-facing summary of ${id}`,
+          prompt: 'What customers notice, in their words (external status updates start from this; never hosts or internal names)',
+          value: deps.book.require(id).customerSummary ?? '',
+          validateInput: (v) => (v.trim() ? undefined : 'Write what customers notice.'),
+        });
+        if (!text) return undefined;
+      }
+      return plain(await deps.book.setCustomerSummary(id, text));
     },
   };
 }

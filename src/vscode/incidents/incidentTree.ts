@@ -44,15 +44,14 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<string>, vs
     if (id.startsWith(POSTMORTEM_PREFIX)) return this.postmortemItem(id);
     const incident = this.deps.book.incident(id);
     const postmortem = this.postmortems.get(id);
-    const item = new vscode.TreeItem(
-      incident ? incident.title : id,
-      postmortem ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-    );
+    // The severity leads the label, so a narrow sidebar cuts the title, never the severity.
+    const label: vscode.TreeItemLabel = incident ? { label: `${incident.severity} ${incident.title}`, highlights: [[0, incident.severity.length]] } : { label: id };
+    const item = new vscode.TreeItem(label, postmortem ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = id;
     if (!incident) return item;
     const open = incident.status !== 'resolved';
     const active = this.deps.activeId() === id;
-    item.description = `${incident.severity} · ${incident.status}${active ? ' · active' : ''}${postmortem ? ` · post-mortem ${postmortem.status}` : ''}`;
+    item.description = `${incident.status}${active ? ' · active' : ''}${postmortem ? ` · post-mortem ${postmortem.status}` : ''}`;
     item.contextValue = open ? 'incident.open' : 'incident.resolved';
     item.iconPath = new vscode.ThemeIcon(open ? (active ? 'flame' : 'circle-filled') : 'pass', open ? new vscode.ThemeColor(severityColour(incident)) : undefined);
     item.tooltip = tooltip(incident);

@@ -115,7 +115,7 @@ export function renderEvent(e: TimelineEvent, incident: Incident, byId: Map<stri
   }
   if (e.type === 'note' && /^\s*TODO:/i.test(corrected ?? e.text)) li.classList.add('follow-up');
 
-  const row = el('div', 'actions');
+  const row = el('span', 'actions');
   const pinButton = el('button', 'link-button', pinned ? 'Unpin' : 'Pin');
   pinButton.type = 'button';
   pinButton.setAttribute('aria-pressed', String(pinned));
@@ -133,6 +133,7 @@ export function renderEvent(e: TimelineEvent, incident: Incident, byId: Map<stri
     fix.dataset.action = 'correct';
     row.append(fix);
   }
-  li.append(row);
+  // On the meta line, so a row is two lines high.
+  meta.append(row);
   return li;
 }
