@@ -1,7 +1,7 @@
 // The action drawer: one panel at a time (status, severity, roles, milestone, update, resolve,
 // keys) laid over the timeline under the sticky top, so opening one never pushes the timeline
-// down. Keyboard: the panel's first control gets the focus; Enter in a one-line field submits
-// the panel; Escape closes it; closing puts the focus back on whatever opened it.
+// down. Keyboard: the panel's first control gets the focus; Enter in a one-line field (Ctrl+Enter
+// in a text area) submits the panel; Escape closes it; closing puts the focus back on whatever opened it.
 import { el } from '../dom';
 
 export interface Panel {
@@ -55,8 +55,10 @@ export class Drawer {
 
   /** Opens a panel (closing any other); `opener` gets the focus back on close. */
   open(panel: Panel, opener?: HTMLElement): void {
+    // A panel opened from another (status → resolve) gives the focus back to the first opener.
+    const earlier = this.current ? this.opener : undefined;
     if (this.current && this.current !== panel) this.close({ restoreFocus: false });
-    this.opener = opener ?? this.openers.get(panel.name) ?? (document.activeElement as HTMLElement | null) ?? undefined;
+    this.opener = opener ?? this.openers.get(panel.name) ?? earlier ?? (document.activeElement as HTMLElement | null) ?? undefined;
     this.current = panel;
     this.heading.textContent = panel.title;
     this.element.dataset.panel = panel.name;
@@ -92,7 +94,10 @@ export class Drawer {
       return;
     }
     const target = e.target as HTMLElement;
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && target instanceof HTMLInputElement && this.current?.submit) {
+    // Enter in a one-line field, Ctrl+Enter (Cmd+Enter) in a text area.
+    const oneLine = target instanceof HTMLInputElement && !e.shiftKey;
+    const area = target instanceof HTMLTextAreaElement && (e.ctrlKey || e.metaKey);
+    if (e.key === 'Enter' && !e.isComposing && (oneLine || area) && this.current?.submit) {
       e.preventDefault();
       e.stopPropagation();
       this.current.submit();

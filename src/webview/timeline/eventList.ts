@@ -136,9 +136,12 @@ export class EventList {
     for (const e of fresh) this.byId.set(e.id, e);
     const last = this.events[this.events.length - 1];
     if (!last || compareEvents(last, fresh[0]) <= 0) {
+      // The tab stop follows the newest event unless the user has moved down the list.
+      const atNewest = !this.current || this.current === this.list.firstElementChild;
+      const focused = this.current?.contains(document.activeElement) ?? false;
       this.events.push(...fresh);
       for (const e of fresh) this.list.prepend(renderEvent(e, incident, this.byId));
-      if (!this.current) this.ensureTabStop(undefined, false);
+      if (atNewest && !focused) this.ensureTabStop(undefined, false);
     } else {
       this.events = [...this.events, ...fresh].sort(compareEvents);
       this.renderAll();

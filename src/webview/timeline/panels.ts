@@ -173,7 +173,7 @@ export function rolesPanel(ctx: PanelContext): Panel {
 
 export function milestonePanel(ctx: PanelContext): Panel {
   const element = el('div', 'panel-milestone');
-  const when = textField({ id: 'milestone-at', label: 'When', placeholder: 'empty for now, or 09:40, or 2026-11-24 09:40' });
+  const when = textField({ id: 'milestone-at', label: 'When', placeholder: 'empty for now, or 09:40, or 2026-11-24 09:40', hint: 'Empty: now.' });
   const reason = textField({ id: 'milestone-reason', label: 'Reason for a backdated time (optional)', placeholder: 'e.g. errors start at 09:40 in the graphs' });
   const choices = () => MILESTONES.map((m) => {
     const at = ctx.view()?.incident.milestones[m];

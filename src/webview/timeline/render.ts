@@ -73,7 +73,7 @@ function summaryLine(e: TimelineEvent, byId: Map<string, TimelineEvent>): { kind
       return { kind: 'Customer-facing summary', text: e.text };
     case 'pinned': {
       const target = byId.get(e.target);
-      return { kind: e.pinned ? 'Pinned' : 'Unpinned', text: target ? `${formatTime(target.time)} ${target.type}` : e.target };
+      return { kind: e.pinned ? 'Pinned' : 'Unpinned', text: target && target.type !== 'pinned' ? `${formatTime(target.time)} ${summaryLine(target, byId).kind}` : e.target };
     }
     case 'correction': {
       const target = byId.get(e.target);

@@ -61,9 +61,10 @@ export function updatePanel(ctx: PanelContext, state: PageState, saveState: () =
   minutesField.append(snoozeLabel, minutes.element);
   snooze.append(el('h3', undefined, 'Reminder'), minutesField, reason.element, snoozeButton);
 
-  element.append(audience.element, customer, text.element, promise, el('div', 'row draft-row'));
-  element.querySelector('.draft-row')!.append(draftButton);
-  element.append(formButtons(posted, ctx, copy, keep), snooze);
+  // In keyboard order: who it is for, (the customer summary,) Draft, the text, Mark as posted.
+  const draftRow = el('div', 'row draft-row');
+  draftRow.append(draftButton);
+  element.append(audience.element, customer, draftRow, text.element, promise, formButtons(posted, ctx, copy, keep), snooze);
 
   let sendTimer: ReturnType<typeof setTimeout> | undefined;
   const remember = () => {

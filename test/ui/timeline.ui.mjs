@@ -1,0 +1,212 @@
+// The timeline panel at 3 a.m., in the real workbench: the whole incident flow with the
+// keyboard alone; an accessibility scan (axe-core) of the real panel in the light, dark and
+// high-contrast themes with screenshots at 1500×950 and 1000×700; the Add Note key from the
+// editor and the terminal.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openWorkbench, screenshotDir } from '../harness/workbench.mjs';
+import { axeScan, focusedId, timelineFrame, waitForEvents } from './lib/timeline.mjs';
+
+const ZONE = 'Europe/Berlin';
+
+/** HH:MM in a zone, `minutesAgo` before now: what a responder types to backdate. */
+function wallClock(minutesAgo, timeZone = ZONE) {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() - minutesAgo * 60_000));
+}
+
+async function press(page, ...keys) {
+  for (const k of keys) {
+    await page.keyboard.press(k);
+    await page.waitForTimeout(120);
+  }
+}
+
+/** Declare Incident with the keyboard only: the palette, then each answer typed. */
+async function declareWithKeyboard(page, { title, severity, impact }) {
+  await press(page, 'Control+Shift+P');
+  await page.keyboard.type('>On-Call: Declare Incident');
+  await page.waitForTimeout(600);
+  await press(page, 'Enter');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await page.keyboard.type(title);
+  await press(page, 'Enter');
+  // No severity is preselected: Enter on the untouched list chooses nothing and says so.
+  await page.waitForTimeout(400);
+  await press(page, 'Enter');
+  await page.waitForTimeout(300);
+  assert.match(await input.getAttribute('placeholder'), /Choose a severity first/);
+  assert.equal(await page.locator('.quick-input-list .monaco-list-row.focused').count(), 0, 'no severity row is active');
+  await page.keyboard.type(severity);
+  await page.waitForTimeout(400);
+  await press(page, 'Enter');
+  await page.waitForTimeout(300);
+  await press(page, 'Enter'); // the commander: the default (git user.name)
+  await page.waitForTimeout(300);
+  await page.keyboard.type(impact);
+  await press(page, 'Enter');
+}
+
+async function drawerPanel(frame) {
+  return frame.evaluate(() => (document.querySelector('#drawer')?.hidden ? '' : document.querySelector('#drawer')?.dataset.panel ?? ''));
+}
+
+async function expectFocus(frame, id, what) {
+  await frame.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 10_000 }).catch(() => undefined);
+  assert.equal(await focusedId(frame), id, what);
+}
+
+export const checks = [
+  {
+    name: 'keyboard alone at 1000×700: declare, note, status, role, milestone, draft and post updates (internal, external), navigate and pin, resolve — focus kept where the user is',
+    async run() {
+      const wb = await openWorkbench({ colorTheme: 'Default Light Modern', viewport: { width: 1000, height: 700 }, env: { TZ: ZONE } });
+      try {
+        const { page } = wb;
+        let dialogs = 0;
+        page.on('dialog', (d) => {
+          dialogs++;
+          void d.dismiss();
+        });
+        await page.waitForTimeout(1000);
+        const title = 'Checkout returns 502 on db-07.prod.internal';
+        await declareWithKeyboard(page, { title, severity: 'SEV2', impact: 'Card payments fail for some users' });
+        const frame = await timelineFrame(page);
+        await waitForEvents(frame, 1);
+        await expectFocus(frame, 'note-input', 'the note box has the focus when the panel opens');
+        assert.equal(await frame.evaluate(() => document.hasFocus()), true, 'the keyboard is in the page');
+
+        // A note: Enter adds it, the focus stays.
+        await page.keyboard.type('Error rate at 12% on checkout since the deploy');
+        await press(page, 'Enter');
+        await waitForEvents(frame, 1, 'note');
+        await expectFocus(frame, 'note-input', 'the focus stays in the note box');
+        // The first event sits right under the sticky top, well within a 700 px window.
+        const firstEventTop = await frame.evaluate(() => document.querySelector('#events li.event').getBoundingClientRect().top);
+        assert.ok(firstEventTop < 330, `first event at ${firstEventTop}px`);
+        await wb.screenshot('timeline-keyboard-1-note');
+
+        // Status: s, the arrow keys, Enter. The panel closes; the focus is back on its button.
+        await press(page, 'Escape'); // leave the note box: the focus goes to the events
+        assert.match(await focusedId(frame), /^event:/);
+        await press(page, 's');
+        assert.equal(await drawerPanel(frame), 'status');
+        await expectFocus(frame, 'status-choice-investigating', 'the current status has the focus');
+        await wb.screenshot('timeline-keyboard-2-status');
+        await press(page, 'ArrowDown', 'Enter');
+        await frame.waitForFunction(() => document.querySelector('.badges .status')?.textContent === 'Identified');
+        assert.equal(await drawerPanel(frame), '');
+        await expectFocus(frame, 'open-status', 'the focus returns to the Status button');
+        assert.equal(await frame.evaluate(() => document.querySelector('#open-status').textContent), 'Status: Identified');
+
+        // Role: r, arrow to Tech lead, Enter, type the name, Enter.
+        await press(page, 'r', 'ArrowDown', 'Enter');
+        await expectFocus(frame, 'role-person', 'Enter on a role moves to the name');
+        await page.keyboard.type('Bo');
+        await press(page, 'Enter');
+        await waitForEvents(frame, 1, 'roleAssigned');
+        await expectFocus(frame, 'open-roles', 'the focus returns to the Roles button');
+
+        // Milestone: m (impact started first), Enter, a backdated time in local time, a reason.
+        await press(page, 'm');
+        await expectFocus(frame, 'milestone-choice-impactStarted', 'the first unmarked milestone');
+        await press(page, 'Enter');
+        await expectFocus(frame, 'milestone-at', 'Enter on a milestone moves to its time');
+        const label = await frame.evaluate(() => document.querySelector('label[for="milestone-at"]').textContent);
+        assert.match(label, /local time, Europe\/Berlin \(UTC\+0[12]:00\)/, 'the time field says which zone it reads');
+        const typed = wallClock(25);
+        await page.keyboard.type(typed);
+        await frame.waitForFunction(() => /Read as \d{2}:\d{2}/.test(document.querySelector('#milestone-at-hint')?.textContent ?? ''));
+        await press(page, 'Tab');
+        await page.keyboard.type('errors start in the graphs');
+        await wb.screenshot('timeline-keyboard-3-milestone');
+        await press(page, 'Enter');
+        await waitForEvents(frame, 1, 'milestone');
+        await expectFocus(frame, 'open-milestone', 'the focus returns to the Milestone button');
+        const milestoneText = await frame.evaluate(() => document.querySelector('#events li.type-milestone .body').textContent);
+        assert.match(milestoneText, new RegExp(`^Impact started at ${typed}:00 \\(\\d{2}:\\d{2}:00 UTC\\) — errors start in the graphs$`));
+
+        // Internal update: u, Enter (Internal) → Draft, Enter → the text, Tab → Mark as posted, Enter.
+        await press(page, 'u');
+        await expectFocus(frame, 'update-audience-internal', 'the audience comes first');
+        await press(page, 'Enter');
+        await expectFocus(frame, 'draft-update', 'Enter on the audience moves to Draft');
+        await press(page, 'Enter');
+        await frame.waitForFunction(() => document.querySelector('#update-text').value.includes('Next update by'));
+        await expectFocus(frame, 'update-text', 'the draft is ready to edit');
+        const internal = await frame.evaluate(() => document.querySelector('#update-text').value);
+        assert.match(internal, /^\[SEV2\] INC-\d{8}-\d{3}: Checkout returns 502/);
+        assert.match(internal, /Next update by \d{2}:\d{2} \(\d{2}:\d{2} UTC\)\./, 'local time with UTC beside it');
+        const promise = await frame.evaluate(() => document.querySelector('#update-promise').textContent);
+        assert.match(promise, /promises the next one by/);
+        assert.equal(await frame.evaluate(() => document.querySelectorAll('#events li.type-statusUpdate').length), 0, 'a draft is not an event');
+        await press(page, 'Tab');
+        await expectFocus(frame, 'mark-posted', 'Tab from the text reaches Mark as posted');
+        await press(page, 'Enter');
+        await waitForEvents(frame, 1, 'statusUpdate');
+        await expectFocus(frame, 'open-update', 'the focus returns to the Status update button');
+
+        // External update: the customer-facing summary, written once, then the draft from it.
+        await press(page, 'u', 'ArrowDown');
+        await expectFocus(frame, 'update-audience-external', 'the arrow keys choose External');
+        await press(page, 'Tab');
+        await expectFocus(frame, 'customer-summary', 'the customer-facing summary comes next for customers');
+        await page.keyboard.type('Some customers cannot pay by card at checkout.');
+        await press(page, 'Enter');
+        await waitForEvents(frame, 1, 'customerSummaryChanged');
+        await expectFocus(frame, 'draft-update', 'saving the summary moves on to Draft');
+        await press(page, 'Enter');
+        await frame.waitForFunction(() => document.querySelector('#update-text').value.startsWith('Identified: Some customers cannot pay by card at checkout.'));
+        const external = await frame.evaluate(() => document.querySelector('#update-text').value);
+        for (const leak of ['Checkout returns 502', 'db-07', 'prod.internal', 'Card payments fail for some users', 'Error rate', 'Bo']) {
+          assert.ok(!external.includes(leak), `the external draft copies ${JSON.stringify(leak)}:\n${external}`);
+        }
+        await press(page, 'Tab', 'Tab');
+        await expectFocus(frame, 'copy-update', 'Copy after Mark as posted');
+        await press(page, 'Enter');
+        await frame.waitForFunction(() => document.querySelector('#copy-update').textContent.includes('Copied'));
+        assert.match(await frame.evaluate(() => document.querySelector('#announce').textContent), /clipboard/);
+        await wb.screenshot('timeline-keyboard-4-external-update');
+        await press(page, 'Shift+Tab', 'Enter');
+        await waitForEvents(frame, 2, 'statusUpdate');
+        await expectFocus(frame, 'open-update', 'the focus returns to the Status update button');
+
+        // The events: j/k move, p pins, the focus stays on the pinned row.
+        await press(page, 'j');
+        const first = await focusedId(frame);
+        assert.match(first, /^event:/);
+        await press(page, 'j', 'j');
+        const third = await focusedId(frame);
+        assert.notEqual(third, first);
+        await press(page, 'k');
+        const second = await focusedId(frame);
+        assert.ok(second !== first && second !== third);
+        await press(page, 'p');
+        await frame.waitForFunction((id) => document.querySelector(`li[data-id="${id}"] .pin-mark`) !== null, second.slice('event:'.length));
+        assert.equal(await focusedId(frame), second, 'the focus stays on the pinned row');
+
+        // Resolve: s, End (Resolved…), Enter, a final summary, Ctrl+Enter.
+        await press(page, 's', 'End', 'Enter');
+        assert.equal(await drawerPanel(frame), 'resolve');
+        await expectFocus(frame, 'resolve-summary', 'the final summary');
+        await page.keyboard.press('Control+A');
+        await page.keyboard.type('Pool limit raised; card payments recovered.');
+        await press(page, 'Control+Enter');
+        await frame.waitForFunction(() => document.querySelector('.badges .status')?.textContent === 'Resolved');
+        await expectFocus(frame, 'open-status', 'the focus returns to the Status button after resolving');
+
+        // Everything is on the timeline, and nothing else: posted updates only, no drafts.
+        const types = await frame.evaluate(() => [...document.querySelectorAll('#events li.event')].map((li) => [...li.classList].find((c) => c.startsWith('type-')).slice(5)).reverse());
+        for (const t of ['declared', 'note', 'statusChanged', 'roleAssigned', 'milestone', 'statusUpdate', 'customerSummaryChanged', 'pinned', 'summaryChanged']) assert.ok(types.includes(t), `${t} in ${types.join(', ')}`);
+        const updates = await frame.evaluate(() => [...document.querySelectorAll('#events li.type-statusUpdate .kind')].map((k) => k.textContent));
+        assert.deepEqual(updates.sort(), ['Update posted (external)', 'Update posted (internal)']);
+        assert.equal(await frame.evaluate(() => document.body.dataset.cspViolations), '0');
+        assert.equal(dialogs, 0);
+        await wb.screenshot('timeline-keyboard-5-resolved');
+      } finally {
+        await wb.close();
+      }
+    },
+  },
+];
