@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openWorkbench, screenshotDir } from '../harness/workbench.mjs';
-import { axeScan, focusedId, timelineFrame, waitForEvents } from './lib/timeline.mjs';
+import { axeScan, declareFromPalette, focusedId, timelineFrame, waitForEvents } from './lib/timeline.mjs';
 
 const ZONE = 'Europe/Berlin';
 
@@ -55,6 +55,75 @@ async function drawerPanel(frame) {
 async function expectFocus(frame, id, what) {
   await frame.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 10_000 }).catch(() => undefined);
   assert.equal(await focusedId(frame), id, what);
+}
+
+/** Themes the panel is checked in: the workbench's own, chosen by name. */
+const THEMES = [
+  { name: 'light', colorTheme: 'Default Light Modern' },
+  { name: 'dark', colorTheme: 'Default Dark Modern' },
+  { name: 'high-contrast', colorTheme: 'Default High Contrast' },
+  { name: 'high-contrast-light', colorTheme: 'Default High Contrast Light' },
+];
+
+/** An incident with one of each kind of row: notes (one a follow-up), a status change, a role, a milestone, a posted update, a pin, a correction. */
+async function populate(wb, frame) {
+  const box = frame.locator('#note-input');
+  for (const n of ['Error rate at 12% on checkout since 09:40', 'TODO: alert on checkout 5xx before customers do', 'Rolled back release 4.2; watching the error rate']) {
+    await box.fill(n);
+    await box.press('Enter');
+  }
+  await waitForEvents(frame, 3, 'note');
+  await frame.locator('#open-status').click();
+  await frame.locator('#status-choice-identified').click();
+  await waitForEvents(frame, 1, 'statusChanged');
+  await frame.locator('#open-roles').click();
+  await frame.locator('#role-choice-techLead').click();
+  await frame.locator('#role-person').fill('Bo');
+  await frame.locator('#role-person').press('Enter');
+  await waitForEvents(frame, 1, 'roleAssigned');
+  await frame.locator('#open-update').click();
+  await frame.locator('#draft-update').click();
+  await frame.waitForFunction(() => document.querySelector('#update-text').value.length > 0);
+  await frame.locator('#mark-posted').click();
+  await waitForEvents(frame, 1, 'statusUpdate');
+  const row = frame.locator('#events li.type-note').nth(1);
+  await row.focus();
+  await row.press('p');
+  await waitForEvents(frame, 1, 'pinned');
+  await frame.locator('#events li.type-note').first().focus();
+  await frame.locator('#events li.type-note').first().press('c');
+  await frame.locator('.correction-editor textarea').fill('Rolled back release 4.2 at 09:52; watching the error rate');
+  await frame.locator('.correction-editor textarea').press('Enter');
+  await waitForEvents(frame, 1, 'correction');
+}
+
+/** Opens each panel in turn (and the correction editor) and scans the page in each state. */
+async function scanStates(frame) {
+  const states = [];
+  const scan = async (state) => states.push({ state, ...(await axeScan(frame)) });
+  await scan('timeline');
+  for (const panel of ['status', 'severity', 'roles', 'milestone', 'update', 'keys']) {
+    await frame.locator(`#open-${panel}`).click();
+    await frame.waitForFunction((p) => document.querySelector('#drawer').dataset.panel === p, panel);
+    if (panel === 'update') {
+      await frame.locator('#update-audience-external').click();
+      await frame.locator('#draft-update').click();
+      await frame.waitForFunction(() => document.querySelector('#update-text').value.startsWith('Identified'));
+    }
+    await scan(`panel ${panel}`);
+    if (panel !== 'update') await frame.locator('#drawer .close').click();
+  }
+  return states;
+}
+
+/** Rules axe could not decide, with the most elements in any one state. */
+function undecided(states) {
+  const most = new Map();
+  for (const s of states) for (const entry of s.incomplete) {
+    const [id, n] = entry.split(' ×');
+    most.set(id, Math.max(most.get(id) ?? 0, Number(n)));
+  }
+  return [...most].map(([id, n]) => `${id} (up to ${n})`).join(', ');
 }
 
 export const checks = [
@@ -209,4 +278,52 @@ export const checks = [
       }
     },
   },
+  ...THEMES.map((theme) => ({
+    name: `accessibility (axe-core) and screenshots, ${theme.name} theme (${theme.colorTheme}): 0 serious or critical violations in every panel; 1500×950, 1000×700 and a narrow panel`,
+    async run() {
+      const wb = await openWorkbench({ colorTheme: theme.colorTheme, viewport: { width: 1500, height: 950 }, env: { TZ: ZONE } });
+      try {
+        const { page } = wb;
+        await declareFromPalette(wb, { title: 'Checkout returns 502 for card payments', severity: 'SEV2' });
+        const frame = await timelineFrame(page);
+        await waitForEvents(frame, 1);
+        await populate(wb, frame);
+        await wb.screenshot(`timeline-${theme.name}-1500x950`);
+        const states = await scanStates(frame);
+        // The update panel with the external draft: the panel as a responder sees it.
+        await frame.locator('#open-update').click();
+        await frame.waitForFunction(() => document.querySelector('#drawer').dataset.panel === 'update');
+        await wb.screenshot(`timeline-${theme.name}-1500x950-update`);
+        await page.setViewportSize({ width: 1000, height: 700 });
+        await page.waitForTimeout(800);
+        await wb.screenshot(`timeline-${theme.name}-1000x700-update`);
+        await frame.locator('#drawer .close').click();
+        await page.waitForTimeout(300);
+        await wb.screenshot(`timeline-${theme.name}-1000x700`);
+        // A narrow panel (about 420 px of webview): everything still reachable, the drawer fits.
+        await page.setViewportSize({ width: 760, height: 700 });
+        await page.waitForTimeout(800);
+        await frame.locator('#open-milestone').click();
+        const fits = await frame.evaluate(() => {
+          const r = document.querySelector('#drawer').getBoundingClientRect();
+          return r.left >= 0 && r.right <= window.innerWidth + 1 && r.bottom <= window.innerHeight + 1;
+        });
+        assert.ok(fits, 'the drawer fits a narrow panel');
+        await wb.screenshot(`timeline-${theme.name}-narrow`);
+        states.push({ state: 'narrow, milestone panel', ...(await axeScan(frame)) });
+
+        const figures = { theme: theme.colorTheme, states: states.map((s) => ({ state: s.state, passes: s.passes, contrastChecked: s.contrastChecked, incomplete: s.incomplete, violations: s.violations })) };
+        mkdirSync(join(screenshotDir, '..', 'axe'), { recursive: true });
+        writeFileSync(join(screenshotDir, '..', 'axe', `${theme.name}.json`), JSON.stringify(figures, null, 2));
+        const count = (impact) => states.reduce((n, s) => n + s.violations.filter((v) => v.impact === impact).reduce((m, v) => m + v.count, 0), 0);
+        console.log(`      axe ${theme.name}: ${states.length} states scanned; critical ${count('critical')}, serious ${count('serious')}, moderate ${count('moderate')}, minor ${count('minor')}; rules passed per state ${Math.min(...states.map((s) => s.passes))}–${Math.max(...states.map((s) => s.passes))}; text contrast checked on ${Math.min(...states.map((s) => s.contrastChecked))}–${Math.max(...states.map((s) => s.contrastChecked))} elements; undecided: ${undecided(states) || 'none'}`);
+        assert.ok(states.every((s) => s.contrastChecked > 20), 'axe measured the contrast of the page\'s text');
+        const bad = states.flatMap((s) => s.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${s.state}: ${v.impact} ${v.id} (${v.help}) ×${v.count}\n          ${v.nodes.join('\n          ')}`));
+        assert.deepEqual(bad, [], `serious or critical violations in the ${theme.name} theme`);
+        assert.equal(await frame.evaluate(() => document.body.dataset.cspViolations), '0', 'the scan itself broke no policy');
+      } finally {
+        await wb.close();
+      }
+    },
+  })),
 ];

@@ -73,11 +73,6 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
     tree.refresh();
   }
   void loaded.then(refreshViews);
-  // The Incidents view's "Share" entry shows once the share command is there (team sharing).
-  void loaded.then(async () => {
-    const commands = await vscode.commands.getCommands(true);
-    await vscode.commands.executeCommand('setContext', 'oncall.canShareIncidents', commands.includes('oncall.shareIncident'));
-  });
 
   const unsubscribe = book.onDidChange((change) => {
     if (change.incident.status === 'resolved' && activeId() === change.incidentId) void setActive(undefined);

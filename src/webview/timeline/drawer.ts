@@ -33,10 +33,13 @@ export class Drawer {
     this.heading.id = 'drawer-title';
     this.element.setAttribute('aria-labelledby', this.heading.id);
     this.element.hidden = true;
-    const close = el('button', 'icon-button close', '✕');
+    const close = el('button', 'icon-button close');
     close.type = 'button';
-    close.setAttribute('aria-label', 'Close the panel (Escape)');
-    close.title = 'Close (Escape)';
+    const cross = el('span', undefined, '✕ ');
+    cross.setAttribute('aria-hidden', 'true');
+    close.append(cross, 'Close');
+    close.setAttribute('aria-keyshortcuts', 'Escape');
+    close.title = 'Close the panel (Escape)';
     close.addEventListener('click', () => this.close());
     const top = el('div', 'drawer-top');
     top.append(this.heading, close);
