@@ -278,6 +278,57 @@ export const checks = [
       }
     },
   },
+  {
+    name: 'the Add Note key (Ctrl+Alt+N): from the editor and from the terminal it asks for a note; in the timeline it goes to the note box',
+    async run() {
+      const wb = await openWorkbench({ colorTheme: 'Default Dark Modern', viewport: { width: 1400, height: 900 } });
+      try {
+        const { page } = wb;
+        await declareFromPalette(wb, { title: 'Search latency above 2 s', severity: 'SEV3' });
+        const frame = await timelineFrame(page);
+        await waitForEvents(frame, 1);
+        const input = page.locator('.quick-input-widget input');
+
+        // In the timeline: the key moves the focus to the note box, and asks nothing.
+        await expectFocus(frame, 'note-input', 'the note box first');
+        await press(page, 'Escape');
+        assert.match(await focusedId(frame), /^event:/);
+        await press(page, 'Control+Alt+N');
+        await expectFocus(frame, 'note-input', 'Ctrl+Alt+N in the timeline goes to the note box');
+        assert.equal(await input.isVisible(), false, 'no input box over the timeline');
+
+        // From a file in the editor (opened to the side, so the timeline stays in view): an
+        // input box for the note; Enter records it.
+        await press(page, 'Control+P');
+        await page.keyboard.type('README.md');
+        await page.waitForTimeout(800);
+        await press(page, 'Control+Enter');
+        await page.waitForSelector('.editor-instance .monaco-editor.focused', { timeout: 15_000 });
+        await press(page, 'Control+Alt+N');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        assert.match(await page.locator('.quick-input-widget').innerText(), /Note for INC-\d{8}-\d{3}/);
+        await page.keyboard.type('from the editor: the runbook says to check the replica first');
+        await press(page, 'Enter');
+        await frame.waitForFunction(() => [...document.querySelectorAll('#events li.type-note .body')].some((b) => b.textContent.startsWith('from the editor')), undefined, { timeout: 15_000 });
+        assert.ok(await page.locator('.editor-instance .monaco-editor.focused').count(), 'the focus is back in the editor');
+
+        // From the terminal: the key reaches the editor (terminal.integrated.commandsToSkipShell,
+        // contributed as a default), not the shell.
+        await wb.runCommand('Terminal: Create New Terminal');
+        await page.waitForSelector('.terminal-wrapper .xterm.focus, .terminal .xterm-helper-textarea:focus', { timeout: 20_000 });
+        await page.waitForTimeout(1500);
+        await press(page, 'Control+Alt+N');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await page.keyboard.type('from the terminal: replica lag 40 s');
+        await press(page, 'Enter');
+        await frame.waitForFunction(() => [...document.querySelectorAll('#events li.type-note .body')].some((b) => b.textContent.startsWith('from the terminal')), undefined, { timeout: 15_000 });
+        await page.waitForSelector('.terminal .xterm-helper-textarea:focus', { timeout: 10_000 });
+        await wb.screenshot('timeline-add-note-key-terminal');
+      } finally {
+        await wb.close();
+      }
+    },
+  },
   ...THEMES.map((theme) => ({
     name: `accessibility (axe-core) and screenshots, ${theme.name} theme (${theme.colorTheme}): 0 serious or critical violations in every panel; 1500×950, 1000×700 and a narrow panel`,
     async run() {
