@@ -279,7 +279,7 @@ export const checks = [
         const row = page.locator('.sidebar .monaco-list-row', { hasText: 'Search latency above 2 s' }).first();
         await row.waitFor({ state: 'visible', timeout: 15_000 });
         // The severity leads the row, so a narrow sidebar never cuts it.
-        assert.match(await row.innerText(), /^SEV2 Search latency above 2 s\s+identified · active/);
+        assert.match(await row.innerText(), /^SEV2 Search latency above 2 s\s*identified · active/);
         await wb.screenshot('incidents-tree-and-status-bar');
       } finally {
         await wb.close();

@@ -107,8 +107,11 @@ async function scanStates(frame) {
     await frame.waitForFunction((p) => document.querySelector('#drawer').dataset.panel === p, panel);
     if (panel === 'update') {
       await frame.locator('#update-audience-external').click();
+      await frame.locator('#customer-summary').fill('Some customers cannot pay by card at checkout.');
+      await frame.locator('#save-customer-summary').click();
+      await waitForEvents(frame, 1, 'customerSummaryChanged');
       await frame.locator('#draft-update').click();
-      await frame.waitForFunction(() => document.querySelector('#update-text').value.startsWith('Identified'));
+      await frame.waitForFunction(() => document.querySelector('#update-text').value.startsWith('Identified: Some customers'));
     }
     await scan(`panel ${panel}`);
     if (panel !== 'update') await frame.locator('#drawer .close').click();
