@@ -64,7 +64,7 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
   const time = () => timeStyle.formatter;
   const panels = new TimelinePanels({ context, log, book, loaded, cadence: () => cadence, clock, time });
   const statusBar = new IncidentStatusBar({ book, activeId, cadence: () => cadence, clock, time });
-  const tree = new IncidentTreeProvider({ book, activeId });
+  const tree = new IncidentTreeProvider({ book, activeId, time });
   const treeView = vscode.window.createTreeView('oncall.incidents', { treeDataProvider: tree, showCollapseAll: false });
   context.subscriptions.push(timeStyle, panels, statusBar, tree, treeView);
 
