@@ -211,13 +211,17 @@ export const checks = [
         assert.match(internal, /^\[SEV2\] INC-\d{8}-\d{3}: Checkout returns 502/);
         assert.match(internal, /Next update by \d{2}:\d{2} \(\d{2}:\d{2} UTC\)\./, 'local time with UTC beside it');
         const promise = await frame.evaluate(() => document.querySelector('#update-promise').textContent);
-        assert.match(promise, /promises the next one by/);
+        const promised = /promises the next one by (\d{2}:\d{2} \(\d{2}:\d{2} UTC\))/.exec(promise)?.[1];
+        assert.ok(promised, promise);
+        assert.ok(internal.includes(`Next update by ${promised}.`), 'the text says the time the composer shows');
         assert.equal(await frame.evaluate(() => document.querySelectorAll('#events li.type-statusUpdate').length), 0, 'a draft is not an event');
         await press(page, 'Tab');
         await expectFocus(frame, 'mark-posted', 'Tab from the text reaches Mark as posted');
         await press(page, 'Enter');
         await waitForEvents(frame, 1, 'statusUpdate');
         await expectFocus(frame, 'open-update', 'the focus returns to the Status update button');
+        // The reminder now follows the time the posted update promised.
+        await frame.waitForFunction((p) => document.querySelector('.next-update').textContent.startsWith(`Next update due ${p}`), promised, { timeout: 10_000 });
 
         // External update: the customer-facing summary, written once, then the draft from it.
         await press(page, 'u', 'ArrowDown');
@@ -327,6 +331,17 @@ export const checks = [
         await frame.waitForFunction(() => [...document.querySelectorAll('#events li.type-note .body')].some((b) => b.textContent.startsWith('from the terminal')), undefined, { timeout: 15_000 });
         await page.waitForSelector('.terminal .xterm-helper-textarea:focus', { timeout: 10_000 });
         await wb.screenshot('timeline-add-note-key-terminal');
+
+        // Draft Status Update from the palette: the draft opens in the timeline's composer.
+        await wb.runCommand('On-Call: Draft Status Update');
+        await input.waitFor({ state: 'visible' });
+        await input.fill('Internal');
+        await page.waitForTimeout(400);
+        await press(page, 'Enter');
+        const panel = await timelineFrame(page);
+        await panel.waitForFunction(() => document.querySelector('#drawer')?.dataset.panel === 'update' && document.querySelector('#update-text').value.startsWith('[SEV3]'), undefined, { timeout: 20_000 });
+        assert.equal(await panel.evaluate(() => document.querySelectorAll('#events li.type-statusUpdate').length), 0, 'the draft is not on the timeline');
+        await wb.screenshot('timeline-draft-from-palette');
       } finally {
         await wb.close();
       }
