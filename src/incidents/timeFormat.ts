@@ -32,6 +32,7 @@ interface WallClock {
 }
 
 const MINUTE = 60_000;
+const QUARTER_HOUR = 15 * MINUTE;
 const DAY = 24 * 60 * MINUTE;
 
 function safeLocale(locale: string): string {
@@ -60,6 +61,8 @@ export class TimeFormatter {
   readonly style: TimeStyle;
   private readonly wallParts: Intl.DateTimeFormat;
   private readonly cache = new Map<string, Intl.DateTimeFormat>();
+  /** Offsets by quarter hour: zones change offset only on those boundaries, and a timeline has thousands of times. */
+  private readonly offsets = new Map<number, number>();
 
   constructor(style: TimeStyle) {
     this.style = { locale: safeLocale(style.locale), timeZone: safeZone(style.timeZone), display: style.display };
@@ -82,9 +85,17 @@ export class TimeFormatter {
 
   /** Local wall-clock time minus UTC at that instant, in ms (whole seconds). */
   offsetAt(ms: number): number {
-    const w = this.wall(ms);
-    const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-    return asUtc - Math.floor(ms / 1000) * 1000;
+    const bucket = Math.floor(ms / QUARTER_HOUR);
+    let offset = this.offsets.get(bucket);
+    if (offset === undefined) {
+      const at = bucket * QUARTER_HOUR;
+      const parts: Record<string, number> = {};
+      for (const p of this.wallParts.formatToParts(new Date(at))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+      offset = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour % 24, parts.minute, parts.second) - at;
+      if (this.offsets.size > 10_000) this.offsets.clear();
+      this.offsets.set(bucket, offset);
+    }
+    return offset;
   }
 
   /**
@@ -161,10 +172,9 @@ export class TimeFormatter {
     return undefined;
   }
 
+  /** The local wall clock at an instant: UTC fields of the instant moved by the zone's offset. */
   private wall(ms: number): WallClock {
-    const parts: Record<string, number> = {};
-    for (const p of this.wallParts.formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-    return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour % 24, minute: parts.minute, second: parts.second };
+    return utcWall(ms + this.offsetAt(ms));
   }
 
   /** The instant a wall-clock time in the input zone stands for (the later one in a DST gap). */
