@@ -342,6 +342,9 @@ export const checks = [
         await panel.waitForFunction(() => document.querySelector('#drawer')?.dataset.panel === 'update' && document.querySelector('#update-text').value.startsWith('[SEV3]'), undefined, { timeout: 20_000 });
         assert.equal(await panel.evaluate(() => document.querySelectorAll('#events li.type-statusUpdate').length), 0, 'the draft is not on the timeline');
         await wb.screenshot('timeline-draft-from-palette');
+        // Kept on request, it becomes an event (as a draft).
+        await panel.locator('#keep-draft').click();
+        await panel.waitForFunction(() => [...document.querySelectorAll('#events li.type-statusUpdate .kind')].some((k) => k.textContent === 'Update drafted (internal)'), undefined, { timeout: 15_000 });
       } finally {
         await wb.close();
       }
