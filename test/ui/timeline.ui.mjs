@@ -322,7 +322,7 @@ export const checks = [
         // From the terminal: the key reaches the editor (terminal.integrated.commandsToSkipShell,
         // contributed as a default), not the shell.
         await wb.runCommand('Terminal: Create New Terminal');
-        await page.waitForSelector('.terminal-wrapper .xterm.focus, .terminal .xterm-helper-textarea:focus', { timeout: 20_000 });
+        await page.waitForSelector('.terminal-wrapper .xterm.focus, .terminal .xterm-helper-textarea:focus', { timeout: 60_000 });
         await page.waitForTimeout(1500);
         await press(page, 'Control+Alt+N');
         await input.waitFor({ state: 'visible', timeout: 10_000 });
