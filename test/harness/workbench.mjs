@@ -69,6 +69,8 @@ export async function openWorkbench(options = {}) {
       await input.waitFor({ state: 'visible' });
       await input.fill(`>${title}`);
       await page.waitForTimeout(500);
+      // On a busy machine the list filters late: Enter only once the command is the chosen row.
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
       await page.keyboard.press('Enter');
     },
     /** Opens the On-Call container in the activity bar. */

@@ -9,6 +9,8 @@ export const checks = [
       const wb = await openWorkbench();
       try {
         const item = wb.page.locator('.activitybar [aria-label^="On-Call"]').first();
+        // The icon comes with the extension host; on a busy machine that takes a while.
+        await item.waitFor({ state: 'visible', timeout: 60_000 }).catch(() => undefined);
         assert.equal(await item.count(), 1, 'the On-Call icon is in the activity bar');
         await wb.openOnCall();
         const headers = await wb.page.locator('.sidebar .pane-header').allInnerTexts();

@@ -30,6 +30,7 @@ async function declareWithKeyboard(page, { title, severity, impact }) {
   await press(page, 'Enter');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Declare Incident (1/4)' }).waitFor({ state: 'visible', timeout: 60_000 });
   await page.keyboard.type(title);
   await press(page, 'Enter');
   // No severity is preselected: Enter on the untouched list chooses nothing and says so.
@@ -322,14 +323,15 @@ export const checks = [
         // From the terminal: the key reaches the editor (terminal.integrated.commandsToSkipShell,
         // contributed as a default), not the shell.
         await wb.runCommand('Terminal: Create New Terminal');
-        await page.waitForSelector('.terminal-wrapper .xterm.focus, .terminal .xterm-helper-textarea:focus', { timeout: 60_000 });
+        const terminalFocused = () => page.waitForFunction(() => document.activeElement?.classList.contains('xterm-helper-textarea'), undefined, { timeout: 60_000 });
+        await terminalFocused();
         await page.waitForTimeout(1500);
         await press(page, 'Control+Alt+N');
         await input.waitFor({ state: 'visible', timeout: 10_000 });
         await page.keyboard.type('from the terminal: replica lag 40 s');
         await press(page, 'Enter');
         await frame.waitForFunction(() => [...document.querySelectorAll('#events li.type-note .body')].some((b) => b.textContent.startsWith('from the terminal')), undefined, { timeout: 15_000 });
-        await page.waitForSelector('.terminal .xterm-helper-textarea:focus', { timeout: 10_000 });
+        await terminalFocused();
         await wb.screenshot('timeline-add-note-key-terminal');
 
         // Draft Status Update from the palette: the draft opens in the timeline's composer.

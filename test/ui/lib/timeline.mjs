@@ -19,10 +19,11 @@ export async function timelineFrame(page, timeoutMs = 30_000, skip = () => false
   throw new Error('the timeline webview did not appear');
 }
 
-/** Types into the open quick input and accepts (keyboard only). */
-export async function answerQuickInput(page, text) {
+/** Types into the open quick input and accepts (keyboard only); `step` waits for that title first. */
+export async function answerQuickInput(page, text, step) {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
+  await input.waitFor({ state: 'visible', timeout: 90_000 });
+  if (step) await page.locator('.quick-input-widget .quick-input-title', { hasText: step }).waitFor({ state: 'visible', timeout: 60_000 });
   await input.fill(text);
   await page.waitForTimeout(400);
   await page.keyboard.press('Enter');
@@ -32,10 +33,11 @@ export async function answerQuickInput(page, text) {
 /** Declare Incident from the palette, every answer typed. */
 export async function declareFromPalette(wb, { title, severity, commander = 'Ana', impact = 'Card payments fail for some users' }) {
   await wb.runCommand('On-Call: Declare Incident');
-  await answerQuickInput(wb.page, title);
-  await answerQuickInput(wb.page, severity);
-  await answerQuickInput(wb.page, commander);
-  await answerQuickInput(wb.page, impact);
+  // Each step by its title: the first command may wait for the extension to start (busy machine).
+  await answerQuickInput(wb.page, title, 'Declare Incident (1/4)');
+  await answerQuickInput(wb.page, severity, 'Declare Incident (2/4)');
+  await answerQuickInput(wb.page, commander, 'Declare Incident (3/4)');
+  await answerQuickInput(wb.page, impact, 'Declare Incident (4/4)');
 }
 
 /** Waits until the page has rendered `n` events of a type (or any type). */
