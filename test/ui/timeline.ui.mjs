@@ -34,9 +34,10 @@ async function declareWithKeyboard(page, { title, severity, impact }) {
   await page.keyboard.type(title);
   await press(page, 'Enter');
   // No severity is preselected: Enter on the untouched list chooses nothing and says so.
-  await page.waitForTimeout(400);
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Declare Incident (2/4)' }).waitFor({ state: 'visible', timeout: 60_000 });
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
   await press(page, 'Enter');
-  await page.waitForTimeout(300);
+  await page.waitForFunction(() => /Choose a severity first/.test(document.querySelector('.quick-input-widget input')?.getAttribute('placeholder') ?? ''), undefined, { timeout: 15_000 }).catch(() => undefined);
   assert.match(await input.getAttribute('placeholder'), /Choose a severity first/);
   assert.equal(await page.locator('.quick-input-list .monaco-list-row.focused').count(), 0, 'no severity row is active');
   await page.keyboard.type(severity);
