@@ -268,11 +268,32 @@ export class IncidentBook {
     return (await this.record(incident.id, [{ type: 'reminderSnoozed', minutes, reason: r }]))[0];
   }
 
-  async recordStatusUpdate(incidentId: string | undefined, audience: unknown, text: unknown, state: 'drafted' | 'posted'): Promise<TimelineEvent> {
+  /**
+   * Records a status update. `nextUpdateAt` is the time the text promises the next update by
+   * (from the draft); the reminder then follows it. A promise already in the past is refused.
+   */
+  async recordStatusUpdate(incidentId: string | undefined, audience: unknown, text: unknown, state: 'drafted' | 'posted', nextUpdateAt?: unknown): Promise<TimelineEvent> {
     const incident = this.require(incidentId);
     const a = requireOneOf(audience, ['internal', 'external'] as const, 'Audience') as Audience;
     const t = requireText(text, 'The update text', MAX_TEXT, false);
-    return (await this.record(incident.id, [{ type: 'statusUpdate', audience: a, text: t, state }]))[0];
+    let next: string | undefined;
+    if (nextUpdateAt !== undefined && nextUpdateAt !== null) {
+      const ms = typeof nextUpdateAt === 'string' ? Date.parse(nextUpdateAt) : NaN;
+      if (Number.isNaN(ms)) throw new IncidentInputError('The next-update time is not a valid date.');
+      if (state === 'posted' && ms <= this.options.clock()) {
+        throw new IncidentInputError('This draft promises the next update by a time that has passed: draft it again (or change the time in it) before posting.');
+      }
+      next = new Date(ms).toISOString();
+    }
+    return (await this.record(incident.id, [{ type: 'statusUpdate', audience: a, text: t, state, ...(next ? { nextUpdateAt: next } : {}) }]))[0];
+  }
+
+  /** Sets the customer-facing summary that external updates start from. */
+  async setCustomerSummary(incidentId: string | undefined, text: unknown): Promise<TimelineEvent> {
+    const incident = this.require(incidentId);
+    const t = requireText(text, 'The customer-facing summary', 2_000);
+    if (t === incident.customerSummary) throw new IncidentInputError('The customer-facing summary is already that.');
+    return (await this.record(incident.id, [{ type: 'customerSummaryChanged', text: t }]))[0];
   }
 
   /** Resolves: the status change, the `resolved` milestone (unless marked) and the final summary, in one flush. */

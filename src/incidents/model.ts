@@ -40,9 +40,12 @@ export type TimelineEvent =
         RunRecord,
         'runbookPath' | 'runbookTitle' | 'blockIndex' | 'command' | 'exitCode' | 'durationMs' | 'outputTail' | 'unknownReason'
       >)
-  | (EventBase & { type: 'statusUpdate'; audience: Audience; text: string; state: 'drafted' | 'posted' })
+  // `nextUpdateAt`: the time the update promises the next one by; the reminder follows it.
+  | (EventBase & { type: 'statusUpdate'; audience: Audience; text: string; state: 'drafted' | 'posted'; nextUpdateAt?: string })
   | (EventBase & { type: 'reminderSnoozed'; minutes: number; reason: string })
   | (EventBase & { type: 'summaryChanged'; summary: string; services?: string[] })
+  // What customers notice, in their words: the only incident text external updates start from.
+  | (EventBase & { type: 'customerSummaryChanged'; text: string })
   | (EventBase & { type: 'pinned'; target: string; pinned: boolean })
   | (EventBase & { type: 'correction'; target: string; text: string })
   | (EventBase & { type: 'unknown'; originalType: string; raw: Record<string, unknown> });
@@ -56,6 +59,8 @@ export interface Incident {
   severity: Severity;
   status: IncidentStatus;
   summary: string;
+  /** The customer-facing summary (external updates use it, never `title` or `summary`). */
+  customerSummary?: string;
   services: string[];
   roles: Partial<Record<Role, string>>;
   milestones: Partial<Record<Milestone, string>>;

@@ -78,6 +78,9 @@ export function foldIncident(events: readonly TimelineEvent[]): Incident {
         incident.summary = e.summary;
         if (e.services) incident.services = [...e.services];
         break;
+      case 'customerSummaryChanged':
+        incident.customerSummary = e.text;
+        break;
       case 'pinned':
         // Re-inserting keeps the order of the latest pin.
         pins.delete(e.target);

@@ -37,4 +37,6 @@ export interface IncidentHook {
   activeIncidentId(): string | undefined;
   /** Record a finished run in the active incident's timeline (no-op without one). */
   recordRun(record: RunRecord): Promise<void>;
+  /** The title of an incident, for naming its terminal. */
+  incidentTitle?(incidentId: string): string | undefined;
 }

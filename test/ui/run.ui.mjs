@@ -65,7 +65,8 @@ export const checks = [
         await wb.page.waitForSelector('.terminal-wrapper, .xterm', { timeout: 10_000 });
         await wb.page.waitForTimeout(800);
         const tabs = await wb.page.locator('.terminal-tabs-entry, .single-terminal-tab, .panel .composite.title').allInnerTexts();
-        assert.ok(tabs.join(' ').includes('On-Call'), `an On-Call terminal is open: ${tabs.join(' | ')}`);
+        // Named after the runbook (no incident is active), readable where the tabs cut it.
+        assert.ok(tabs.join(' ').includes('Checkout latency'), `the runbook's terminal is open: ${tabs.join(' | ')}`);
         await wb.screenshot('run-codelens-terminal-after-run');
 
         // The dangerous block: the real modal shows the exact command; Cancel runs nothing.

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { IncidentBook } from '../../incidents/book';
 import type { Incident } from '../../incidents/model';
 import type { PostmortemInfo } from '../../postmortem/report';
+import type { TimeFormatter } from '../../incidents/timeFormat';
 
 const POSTMORTEM_PREFIX = 'postmortem:';
 
@@ -15,7 +16,7 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<string>, vs
   readonly onDidChangeTreeData = this.changed.event;
   private postmortems = new Map<string, PostmortemInfo>();
 
-  constructor(private readonly deps: { book: IncidentBook; activeId(): string | undefined }) {}
+  constructor(private readonly deps: { book: IncidentBook; activeId(): string | undefined; time?(): TimeFormatter }) {}
 
   refresh(): void {
     this.changed.fire(undefined);
@@ -44,18 +45,17 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<string>, vs
     if (id.startsWith(POSTMORTEM_PREFIX)) return this.postmortemItem(id);
     const incident = this.deps.book.incident(id);
     const postmortem = this.postmortems.get(id);
-    const item = new vscode.TreeItem(
-      incident ? incident.title : id,
-      postmortem ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-    );
+    // The severity leads the label, so a narrow sidebar cuts the title, never the severity.
+    const label: vscode.TreeItemLabel = incident ? { label: `${incident.severity} ${incident.title}`, highlights: [[0, incident.severity.length]] } : { label: id };
+    const item = new vscode.TreeItem(label, postmortem ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = id;
     if (!incident) return item;
     const open = incident.status !== 'resolved';
     const active = this.deps.activeId() === id;
-    item.description = `${incident.severity} · ${incident.status}${active ? ' · active' : ''}${postmortem ? ` · post-mortem ${postmortem.status}` : ''}`;
+    item.description = `${incident.status}${active ? ' · active' : ''}${postmortem ? ` · post-mortem ${postmortem.status}` : ''}`;
     item.contextValue = open ? 'incident.open' : 'incident.resolved';
     item.iconPath = new vscode.ThemeIcon(open ? (active ? 'flame' : 'circle-filled') : 'pass', open ? new vscode.ThemeColor(severityColour(incident)) : undefined);
-    item.tooltip = tooltip(incident);
+    item.tooltip = tooltip(incident, this.deps.time?.());
     item.command = { command: 'oncall.openTimeline', title: 'Open Incident Timeline', arguments: [{ incidentId: id }] };
     item.accessibilityInformation = { label: `${incident.id} ${incident.title}, ${incident.severity}, ${incident.status}${active ? ', active' : ''}` };
     return item;
@@ -95,10 +95,11 @@ function severityColour(incident: Incident): string {
   return incident.severity === 'SEV1' || incident.severity === 'SEV2' ? 'errorForeground' : 'foreground';
 }
 
-function tooltip(incident: Incident): vscode.MarkdownString {
+function tooltip(incident: Incident, time: TimeFormatter | undefined): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
+  const declared = time ? time.time(incident.declaredAt, { now: Date.now() }) : new Date(incident.declaredAt).toISOString();
   // appendText escapes: titles and summaries are user text.
-  md.appendText(`${incident.id}: ${incident.title}\n${incident.severity} · ${incident.status}\nDeclared ${new Date(incident.declaredAt).toLocaleString()}`);
+  md.appendText(`${incident.id}: ${incident.title}\n${incident.severity} · ${incident.status}\nDeclared ${declared}`);
   if (incident.summary) md.appendText(`\n\n${incident.summary}`);
   return md;
 }

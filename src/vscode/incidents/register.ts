@@ -15,6 +15,7 @@ import { startReminders } from './reminders';
 import { IncidentStatusBar } from './statusBar';
 import { openIncidentStore } from './store';
 import { TimelinePanels, type TimelinePanelInfo } from './timelinePanel';
+import { TimeStyleSource } from './timeStyle';
 
 export interface IncidentFeatures extends IncidentHook {
   api: {
@@ -58,11 +59,13 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
     refreshViews();
   };
 
-  const panels = new TimelinePanels({ context, log, book, loaded, cadence: () => cadence, clock });
-  const statusBar = new IncidentStatusBar({ book, activeId, cadence: () => cadence, clock });
-  const tree = new IncidentTreeProvider({ book, activeId });
+  const timeStyle = new TimeStyleSource();
+  const time = () => timeStyle.formatter;
+  const panels = new TimelinePanels({ context, log, book, loaded, cadence: () => cadence, clock, time });
+  const statusBar = new IncidentStatusBar({ book, activeId, cadence: () => cadence, clock, time });
+  const tree = new IncidentTreeProvider({ book, activeId, time });
   const treeView = vscode.window.createTreeView('oncall.incidents', { treeDataProvider: tree, showCollapseAll: false });
-  context.subscriptions.push(panels, statusBar, tree, treeView);
+  context.subscriptions.push(timeStyle, panels, statusBar, tree, treeView);
 
   function refreshViews(): void {
     statusBar.update();
@@ -93,9 +96,19 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
       }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void author.refresh()),
+    timeStyle.onDidChange(() => {
+      refreshViews();
+      panels.timeStyleChanged();
+    }),
   );
 
-  registerCommands(base, incidentCommands({ book, loaded, author, clock, cadence: () => cadence, activeId, setActive, openTimeline: (id) => panels.open(id) }));
+  registerCommands(base, incidentCommands({
+    book, loaded, author, clock, cadence: () => cadence, activeId, setActive, time,
+    openTimeline: (id) => panels.open(id),
+    showUpdate: (id, draft) => panels.showUpdate(id, draft),
+    focusNote: (id) => panels.focusNote(id),
+    activePanelIncident: () => panels.activeIncidentId(),
+  }));
 
   return {
     activeIncidentId: activeId,
@@ -110,6 +123,7 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
       }
     },
     incident: (id) => plain(book.incident(id)),
+    incidentTitle: (id) => book.incident(id)?.title,
     showPostmortems: (infos) => tree.setPostmortems(infos),
     journalLines: async (id) => {
       await loaded;

@@ -46,6 +46,16 @@ function alertLine(runbook: Runbook, alert: string): number | undefined {
 export class RunbookCommands {
   constructor(private readonly deps: Deps) {}
 
+  /** Opens a runbook and shows where it is in the Runbooks view (selected, the editor keeps the focus). */
+  private async show(runbook: Runbook, line?: number): Promise<void> {
+    await openRunbook(runbook, line);
+    try {
+      await this.deps.treeView.reveal(new RunbookNode(runbook.path), { select: true, focus: false, expand: false });
+    } catch {
+      // Not in the tree (a filter hides it, or it was removed meanwhile): the editor is enough.
+    }
+  }
+
   specs(): CommandSpec[] {
     return [
       { id: 'oncall.findRunbook', run: (arg, ctx) => this.findRunbook(arg, ctx) },
@@ -82,12 +92,12 @@ export class RunbookCommands {
         hit = service.runbookIndex.search(query, 1)[0];
       }
       if (!hit) throw new UserError(`No runbook matches “${query}”.`);
-      await openRunbook(hit.runbook);
+      await this.show(hit.runbook);
       return summarize(hit.runbook);
     }
     const chosen = await this.pickRunbook(query ?? '');
     if (!chosen) return undefined;
-    await openRunbook(chosen);
+    await this.show(chosen);
     return summarize(chosen);
   }
 
@@ -156,7 +166,7 @@ export class RunbookCommands {
       if (choice === search) {
         const chosen = await this.pickRunbook(alert);
         if (chosen) {
-          await openRunbook(chosen);
+          await this.show(chosen);
           return summarize(chosen);
         }
       }
@@ -165,19 +175,19 @@ export class RunbookCommands {
     let chosen: Runbook | undefined = matches[0];
     if (matches.length > 1 && interactive) chosen = await this.pickRunbook('', `Runbooks for ${alert}`, matches);
     if (!chosen) return undefined;
-    await openRunbook(chosen, alertLine(chosen, alert));
+    await this.show(chosen, alertLine(chosen, alert));
     return summarize(chosen);
   }
 
   private async askAlert(): Promise<string | undefined> {
     const { service } = this.deps;
-    const names = new Map<string, string>();
-    for (const r of service.runbookIndex.all()) for (const a of r.alerts) if (!names.has(a.name.toLowerCase())) names.set(a.name.toLowerCase(), a.name);
-    const items = [...names.values()].sort().map((label) => ({ label }));
     const pick = vscode.window.createQuickPick();
     pick.title = 'Open Runbook for Alert';
     pick.placeholder = 'Alert name (as in Alertmanager or PagerDuty)';
-    pick.items = items;
+    pick.matchOnDescription = true;
+    pick.matchOnDetail = true;
+    // Each alert with the runbook it opens (title, area): which one answers is never a guess.
+    pick.items = alertChoices(service.runbookIndex.all()).map((c) => ({ label: c.alert, description: c.runbooks, detail: c.areas }));
     pick.show();
     return new Promise((resolve) => {
       pick.onDidAccept(() => {
@@ -255,4 +265,25 @@ export class RunbookCommands {
     if (!wasDirty) await document.save();
     return { uri: uri.toString(), lastReviewed: today };
   }
+}
+
+/** Every alert the runbooks answer, with the runbooks (titles) and areas that answer it. */
+export function alertChoices(runbooks: readonly Runbook[]): { alert: string; runbooks: string; areas: string }[] {
+  const byAlert = new Map<string, { alert: string; runbooks: Runbook[] }>();
+  for (const r of runbooks) {
+    if (r.isReadme) continue;
+    for (const a of r.alerts) {
+      const key = a.name.toLowerCase();
+      const entry = byAlert.get(key) ?? { alert: a.name, runbooks: [] };
+      if (!entry.runbooks.includes(r)) entry.runbooks.push(r);
+      byAlert.set(key, entry);
+    }
+  }
+  return [...byAlert.values()]
+    .sort((a, b) => a.alert.localeCompare(b.alert))
+    .map(({ alert, runbooks: rs }) => ({
+      alert,
+      runbooks: rs.length === 1 ? rs[0].title : `${rs.length} runbooks: ${rs.map((r) => r.title).join(', ')}`,
+      areas: [...new Set(rs.map((r) => r.area || 'top level'))].join(', '),
+    }));
 }

@@ -77,6 +77,25 @@ describe('incident book (actions → durable events → state)', () => {
     assert.deepEqual(changes.at(-1)!.added.map((e) => e.type), ['statusUpdate']);
   });
 
+  it('keeps the customer-facing summary and the posted update\'s next-update time; refuses a promise already past', async () => {
+    const { book, clock } = setup();
+    const { id } = await book.declare({ title: 'Checkout 502 on db-07', severity: 'SEV2', summary: 'cards fail' });
+    const set = await book.setCustomerSummary(id, '  Some card payments fail.  ');
+    assert.equal(set.type === 'customerSummaryChanged' && set.text, 'Some card payments fail.');
+    assert.equal(book.incident(id)!.customerSummary, 'Some card payments fail.');
+    assert.equal(book.incident(id)!.summary, 'cards fail', 'the internal impact is untouched');
+    await assert.rejects(book.setCustomerSummary(id, 'Some card payments fail.'), /already that/);
+    await assert.rejects(book.setCustomerSummary(id, '   '), /needed/);
+    const promise = new Date(clock.now() + 30 * MIN).toISOString();
+    const posted = await book.recordStatusUpdate(id, 'external', 'We will post another update by 10:30.', 'posted', promise);
+    assert.equal(posted.type === 'statusUpdate' && posted.nextUpdateAt, promise);
+    clock.advance(31 * MIN);
+    await assert.rejects(book.recordStatusUpdate(id, 'external', 'stale draft', 'posted', promise), /has passed/);
+    await assert.rejects(book.recordStatusUpdate(id, 'external', 'x', 'posted', 'at some point'), /not a valid date/);
+    // A draft kept on the timeline may carry any time: it promises nothing yet.
+    await book.recordStatusUpdate(id, 'external', 'stale draft', 'drafted', promise);
+  });
+
   it('resolves with status, milestone and summary in one flush', async () => {
     const { book, journal } = setup();
     const { id } = await book.declare({ title: 'T' });
