@@ -33,9 +33,11 @@ describe('runbooks/lint', () => {
 
   it('reports a missing owner, alerts and required sections', () => {
     const r = parseText('a/some-problem.md', runbookText('# T\n\n## Overview\n', 'title: T\nlast_reviewed: 2024-05-01'));
-    assert.deepEqual(ids(lintRunbook(r, context())), ['missing-owner', 'missing-alerts', 'missing-section', 'missing-section']);
-    const camel = parseText('a/SomethingBroke.md', runbookText('# T\n## Diagnose it\n## Mitigations\n', 'owner: x\nlast_reviewed: 2024-05-01'));
-    assert.deepEqual(ids(lintRunbook(camel, context())), [], 'a CamelCase file name names the alert; section words match by stem');
+    const sections = { ...DEFAULT_LINT_CONFIG, requiredSections: ['diagnosis', 'mitigation'] };
+    assert.deepEqual(ids(lintRunbook(r, context(), sections)), ['missing-owner', 'missing-alerts', 'missing-section', 'missing-section']);
+    assert.deepEqual(ids(lintRunbook(r, context())), ['missing-owner', 'missing-alerts'], 'alone, a runbook has no required sections by default');
+    const camel = parseText('a/SomethingBroke.md', runbookText('# SomethingBroke\n## Diagnose it\n## Mitigations\n', 'owner: x\nlast_reviewed: 2024-05-01'));
+    assert.deepEqual(ids(lintRunbook(camel, context(), sections)), [], 'an H1 names the alert; section words match by stem');
     const custom = { ...DEFAULT_LINT_CONFIG, requiredSections: ['Escalation path'] };
     assert.deepEqual(lintRunbook(camel, context(), custom).map((p) => p.message), ['No "Escalation path" section.']);
   });
