@@ -36,8 +36,8 @@ const NOT_ALERTS = new Set(
   ].map((s) => s.toLowerCase()),
 );
 
-/** A lower-case slug with dashes (`high-error-rate`): a file or anchor name, never an alert. */
-const KEBAB_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)+$/;
+/** Words joined by dashes (`high-error-rate`, `Disk-Almost-Full`): a file or anchor slug, never an alert. */
+const KEBAB_SLUG = /^[A-Za-z0-9][a-z0-9]*(?:-[A-Za-z0-9][a-z0-9]*)+$/;
 
 export type NameShape = 'camel' | 'lowerCamel' | 'snake' | 'punctuated' | 'qualified' | 'word';
 

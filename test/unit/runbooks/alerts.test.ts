@@ -30,7 +30,7 @@ describe('runbooks/alerts', () => {
       assert.equal(nameShape('Heartbeat'), 'word', 'a single word needs more evidence');
     });
     it('refuses slugs, plain words, shouting and sentences', () => {
-      for (const s of ['high-error-rate', 'overview', 'k8s', 'FAQ', 'TODO', 'Welcome!', 'Restart the pods', 'x']) {
+      for (const s of ['high-error-rate', 'Disk-Almost-Full', 'overview', 'k8s', 'FAQ', 'TODO', 'Welcome!', 'Restart the pods', 'x']) {
         assert.equal(nameShape(s), undefined, s);
       }
     });
@@ -81,6 +81,10 @@ describe('runbooks/alerts', () => {
         'heading:Recon:Host/PortSweep.B!TCP',
         'heading:Heartbeat',
       ]);
+    });
+
+    it('does not take a family of slug headings for alerts', () => {
+      assert.deepEqual(names('errors/catalog.md', '# Error catalog\n\n## Disk-Almost-Full\n\n## Queue-Depth-High\n\n## err-cache-miss\n'), []);
     });
 
     it('does not take a lone product or resource word in a prose document for an alert', () => {
