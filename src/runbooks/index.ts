@@ -6,12 +6,13 @@
 // they arrive. Changed files are re-read alone; a batch (a branch switch) is handled like a small
 // build. Loops pause regularly so the thread that owns the index is never held for long.
 import { alertLookupKeys, bestAlertMatch, fileNameConventions, normalizeAlertName, type AlertMatch } from './alerts';
+import { AreaLayout } from './areas';
 import type { FileStamp, ModelCache } from './cache';
 import type { AlertCandidate, Runbook } from './model';
 import type { RunbookParser } from './parsePool';
 import { quickScan } from './quick';
 import { searchRunbooks, type SearchHit } from './search';
-import { pack } from './store';
+import { intern, pack } from './store';
 import { globMatcher, type RunbookSource } from './source';
 import { baseName, contentHash, isMarkdownName, placeInRoot } from './text';
 import { breather } from './yieldable';
@@ -45,6 +46,11 @@ export interface RunbookIndexOptions {
   parseConcurrency?: number;
   /** Texts kept in memory between the quick pass and the full parse, in characters. */
   keepTextBudget?: number;
+  /**
+   * Find where the runbooks live under each root (`content/`, `docs/`, `alerts/` …) and take the
+   * folder below as the area (default true; see areas.ts). False: the area is the top folder.
+   */
+  detectAreas?: boolean | ((root: string) => boolean);
 }
 
 interface FileEntry {
@@ -80,9 +86,13 @@ export class RunbookIndex {
   /** Folders whose file-name convention must be looked at again; `all` after a root's count crossed zero. */
   private conventionDirs = new Set<string>();
   private conventionsAll = false;
+  /** Root → what its listing says about folders, for areas. */
+  private layouts = new Map<string, AreaLayout>();
+
+  private detectAreas: RunbookIndexOptions['detectAreas'] = true;
 
   constructor(private readonly options: RunbookIndexOptions) {
-    this.configure(options.roots, options.exclude ?? []);
+    this.configure(options.roots, options.exclude ?? [], options.detectAreas ?? true);
     this.cache = options.cache;
   }
 
@@ -188,10 +198,11 @@ export class RunbookIndex {
 
   // ---- building ------------------------------------------------------------------------------
 
-  /** Changes the roots and exclusions; call build() afterwards. */
-  configure(roots: readonly string[], exclude: readonly string[]): void {
+  /** Changes the roots and exclusions (and, when given, where areas are detected); call build() afterwards. */
+  configure(roots: readonly string[], exclude: readonly string[], detectAreas?: RunbookIndexOptions['detectAreas']): void {
     this.roots = [...new Set(roots.map(trimSeparator))].sort();
     this.excluded = globMatcher(exclude);
+    if (detectAreas !== undefined) this.detectAreas = detectAreas;
   }
 
   /** (Re)builds the whole index. Models of unchanged files are kept or taken from the cache. */
@@ -228,10 +239,15 @@ export class RunbookIndex {
     const files = await this.listFiles(current);
     if (!current()) return;
 
+    this.layouts = new Map();
+    for (const f of files) this.layoutOf(f.root).add(placeInRoot(f.root, f.path).relPath);
     const listed = new Set(files.map((f) => f.path));
     for (const path of [...this.models.keys()]) if (!listed.has(path)) this.removeModel(path);
     await this.process(files, current, true);
-    if (current()) this.progress({ phase: 'done', done: files.length, total: files.length });
+    if (!current()) return;
+    this.refreshAreas();
+    this.flush();
+    this.progress({ phase: 'done', done: files.length, total: files.length });
   }
 
   private async runUpdate(paths: string[]): Promise<void> {
@@ -256,6 +272,7 @@ export class RunbookIndex {
     }
     // A file can come both by name and inside a folder event: once is enough.
     const unique = [...new Map(files.map((f) => [f.path, f])).values()];
+    for (const f of unique) this.layoutOf(f.root).add(placeInRoot(f.root, f.path).relPath);
     // One file is parsed at once; a batch gets titles first, like a build.
     await this.process(unique, () => !this.disposed, unique.length > 1, true);
     this.flush();
@@ -427,6 +444,7 @@ export class RunbookIndex {
     const model = incoming.parseStatus === 'full' ? pack(incoming) : incoming;
     // File-name alerts by convention are the index's to decide (again), not the cache's.
     if (model.alerts.some((a) => a.byConvention)) model.alerts = model.alerts.filter((a) => !a.byConvention);
+    this.placeInArea(model);
     const old = this.models.get(model.path);
     if (old) {
       this.unlinkAlerts(old);
@@ -440,6 +458,27 @@ export class RunbookIndex {
     this.conventionDirs.add(dirName(model.path));
     this.pendingChange.updated.push(model.path);
     return model;
+  }
+
+  /** Sets a model's area from its root's layout (when areas are detected there). */
+  private placeInArea(model: Runbook): boolean {
+    const detect = this.detectAreas;
+    if (detect === false || (typeof detect === 'function' && !detect(model.root))) return false;
+    const area = this.layoutOf(model.root).areaOf(model.relPath);
+    if (area === model.area) return false;
+    model.area = intern(area);
+    return true;
+  }
+
+  /** After a build: every model's area from the new layouts (unchanged files were not set again). */
+  private refreshAreas(): void {
+    for (const m of this.models.values()) if (this.placeInArea(m)) this.pendingChange.updated.push(m.path);
+  }
+
+  private layoutOf(root: string): AreaLayout {
+    let layout = this.layouts.get(root);
+    if (!layout) this.layouts.set(root, (layout = new AreaLayout()));
+    return layout;
   }
 
   private linkAlerts(model: Runbook): void {

@@ -110,8 +110,8 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
 
   /** Re-reads the settings and rebuilds; resolves to the runbook count once current. */
   async refresh(): Promise<number> {
-    const { roots, exclude } = this.roots();
-    this.index.configure(roots, exclude);
+    const { roots, exclude, detectAreas } = this.roots();
+    this.index.configure(roots, exclude, detectAreas);
     this.watchRoots(roots);
     if (this.cache instanceof DebouncedSaveCache) await this.cache.flush().catch(() => {});
     this.started = this.rebuild();
@@ -129,8 +129,11 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
 
   // ---- internals -----------------------------------------------------------------------------
 
-  private roots(): { roots: string[]; exclude: string[] } {
+  private roots(): { roots: string[]; exclude: string[]; detectAreas: (root: string) => boolean } {
     const roots: string[] = [];
+    // Under a root the user configured, the area is the top folder; a workspace folder used as
+    // the root is searched for where its runbooks live (content/, docs/, alerts/ …).
+    const configuredRoots = new Set<string>();
     const exclude = new Set<string>();
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (folder.uri.scheme !== 'file') continue;
@@ -138,7 +141,9 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
       const configured = config.get<string[]>('runbookRoots', []).filter((r) => typeof r === 'string' && r.trim() !== '');
       if (configured.length === 0) roots.push(folder.uri.fsPath);
       for (const r of configured) {
-        roots.push(/^([a-zA-Z]:)?[\\/]/.test(r) ? r : vscode.Uri.joinPath(folder.uri, r).fsPath);
+        const root = /^([a-zA-Z]:)?[\\/]/.test(r) ? r : vscode.Uri.joinPath(folder.uri, r).fsPath;
+        roots.push(root);
+        configuredRoots.add(root.replace(/[\\/]+$/, ''));
       }
       for (const g of config.get<string[]>('exclude', [])) if (typeof g === 'string') exclude.add(g);
     }
@@ -150,12 +155,12 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
         if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) exclude.add(rel);
       }
     }
-    return { roots, exclude: [...exclude] };
+    return { roots, exclude: [...exclude], detectAreas: (root) => !configuredRoots.has(root) };
   }
 
   private createIndex(): RunbookIndex {
-    const { roots, exclude } = this.roots();
-    const index = new RunbookIndex({ source: nodeSource, parser: this.pool, roots, exclude, cache: undefined, parseConcurrency: 3 });
+    const { roots, exclude, detectAreas } = this.roots();
+    const index = new RunbookIndex({ source: nodeSource, parser: this.pool, roots, exclude, cache: undefined, parseConcurrency: 3, detectAreas });
     index.onDidChange((change) => this.indexChanged(index, change));
     this.watchRoots(roots);
     return index;
