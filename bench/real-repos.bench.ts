@@ -41,6 +41,8 @@ interface RepoSpec {
   /** Where it comes from and which folders are copied. */
   origin: string;
   shape: string;
+  /** The folders (or files) copied, relative to the copy: links that leave them cannot be judged here. */
+  copied: string[];
   /** The names the repository's convention implies; [] for a repository without alerts. */
   expected(dir: string): Expected[];
 }
@@ -90,48 +92,56 @@ const none = (): Expected[] => [];
 const REPOS: RepoSpec[] = [
   {
     name: 'mimir',
+    copied: ['docs/sources/mimir/manage/mimir-runbooks'],
     origin: 'grafana/mimir (a fork with the same file: karlskewes/mimir), docs/sources/mimir/manage/mimir-runbooks/',
     shape: 'Hugo `_index.md`, ~90 alerts as H3/H4 headings in one file, plus an errors catalog of kebab ids',
     expected: matchingLines('docs/sources/mimir/manage/mimir-runbooks/_index.md', /^#{3,4} ((?:Mimir|Kube|RolloutOperator)[A-Za-z0-9]+)\s*$/),
   },
   {
     name: 'sourcegraph',
+    copied: ['doc/admin/observability/alerts.md'],
     origin: 'sourcegraph/sourcegraph-public-snapshot doc/admin/observability/alerts.md (as synced into sourcegraph/docs)',
     shape: 'one generated file, ~250 alerts as `## service: snake_name` headings',
     expected: matchingLines('doc/admin/observability/alerts.md', /^## ([a-z][\w-]*: \w+)\s*$/),
   },
   {
     name: 'thanos',
+    copied: ['mixin/runbook.md'],
     origin: 'thanos-io/thanos mixin/runbook.md',
     shape: 'one file, alerts as rows of tables (one table per rule group)',
     expected: matchingLines('mixin/runbook.md', /^\|(Thanos\w+)\|/),
   },
   {
     name: 'kubernetes-mixin',
+    copied: ['runbook.md'],
     origin: 'kubernetes-monitoring/kubernetes-mixin runbook.md',
     shape: 'one file, `##### Alert Name: "X"` (H5) headings, quoted or not',
     expected: matchingLines('runbook.md', /^#{5} Alert Name: "?(\w+)"?\s*$/),
   },
   {
     name: 'prometheus-operator',
+    copied: ['content'],
     origin: 'prometheus-operator/runbooks content/',
     shape: 'Hugo site, one file per alert (CamelCase, lower camelCase, single words), `_index.md` section pages',
     expected: fileNames('content/runbooks'),
   },
   {
     name: 'openshift',
+    copied: ['alerts'],
     origin: 'openshift/runbooks alerts/',
     shape: 'one file per alert under alerts/<operator>/ (etcd* lower camelCase, acronyms)',
     expected: fileNames('alerts'),
   },
   {
     name: 'kubevirt',
+    copied: ['docs/runbooks'],
     origin: 'kubevirt/monitoring docs/runbooks/',
     shape: 'flat folder, one file per alert (acronym + word: SSPDown, CDINotReady …)',
     expected: fileNames('docs/runbooks'),
   },
   {
     name: 'guardduty',
+    copied: ['doc_source'],
     origin: 'awsdocs/amazon-guardduty-user-guide doc_source/ (last commit with the sources)',
     shape: 'security finding types as headings with HTML anchors (`Backdoor:EC2/C&CActivity.B!DNS`)',
     expected: (dir) =>
@@ -141,12 +151,14 @@ const REPOS: RepoSpec[] = [
   },
   {
     name: 'pagerduty',
+    copied: ['docs'],
     origin: 'PagerDuty/incident-response-docs docs/',
     shape: 'mkdocs site, flat folders of snake/kebab slugs, no alerts',
     expected: none,
   },
   {
     name: 'aws-ir',
+    copied: ['playbooks'],
     origin: 'aws-samples/aws-incident-response-playbooks playbooks/',
     shape: 'security playbooks (IRP-*.md, spaces in folder names), no alerts',
     expected: none,
@@ -210,8 +222,8 @@ async function measure(spec: RepoSpec, dir: string): Promise<RepoResult> {
   const lint = lintRepository(all, {
     today: '2026-07-01',
     runbookAt: (p) => index.get(p),
-    // Only the runbook folders are copied: a link that leaves the copy cannot be judged here.
-    fileExists: (p) => !p.startsWith(dir + sep) || existsSync(p),
+    // Only the runbook folders are copied: a link that leaves them cannot be judged here.
+    fileExists: (p) => !spec.copied.some((c) => p === join(dir, c) || p.startsWith(join(dir, c) + sep)) || existsSync(p),
   });
   const rules = new Map<string, number>();
   for (const r of runbooks) {
