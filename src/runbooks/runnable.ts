@@ -20,6 +20,9 @@
 import { isCommandLine, isSessionLanguage, isShellLanguage, sessionOf } from '../shell/transcript';
 import type { CodeBlock } from './model';
 
+/** The default of the setting `oncall.run.languages`. */
+export const DEFAULT_RUN_LANGUAGES: readonly string[] = ['sh', 'bash', 'shell', 'zsh', 'console'];
+
 /** Labels that say "plain text" and nothing about what runs it: treated like no label. */
 const PLAIN_TEXT = new Set(['text', 'txt', 'plaintext', 'plain']);
 
