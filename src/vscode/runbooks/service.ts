@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DebouncedSaveCache, FileModelCache, MemoryModelCache, type ModelCache } from '../../runbooks/cache';
 import { RunbookIndex, type IndexChange, type IndexProgress } from '../../runbooks/index';
-import { DEFAULT_LINT_CONFIG, linkTargets, lintRunbook, type LintConfig, type RuleLevel } from '../../runbooks/lint';
+import { DEFAULT_LINT_CONFIG, LINT_RULES, linkTargets, lintRepository, lintRunbook, type LintConfig, type LintContext, type RepositorySuggestion, type RuleLevel } from '../../runbooks/lint';
 import type { Problem, Runbook } from '../../runbooks/model';
 import { parseRunbook } from '../../runbooks/parse';
 import { ParsePool } from '../../runbooks/parsePool';
@@ -204,6 +204,8 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
     );
     this.setReady();
     this.base.log.info(`indexed ${index.runbookCount} runbooks under ${roots.length} root(s) in ${Date.now() - started} ms`);
+    await index.whenCurrent();
+    this.refit();
   }
 
   private progressed(p: IndexProgress, progress: vscode.Progress<{ message?: string }>): void {
@@ -260,6 +262,12 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
   }
 
   private lintConfigs = new Map<string, LintConfig>();
+  /** Per workspace folder: the convention rules fitted to its runbooks (see lintRepository). */
+  private readonly fits = new Map<string, { requiredSections: readonly string[]; demoted: ReadonlySet<string>; suggestions: RepositorySuggestion[] }>();
+
+  private folderKey(path: string): string {
+    return vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path))?.uri.toString() ?? '';
+  }
 
   private lintConfig(path: string): LintConfig {
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path));
@@ -268,9 +276,11 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
     if (!config) {
       const c = vscode.workspace.getConfiguration('oncall.lint', folder?.uri);
       const rules = c.get<Record<string, RuleLevel>>('rules', {});
+      const sections = c.get<unknown>('requiredSections', []);
       config = {
         staleAfterDays: c.get<number>('staleAfterDays', DEFAULT_LINT_CONFIG.staleAfterDays),
-        requiredSections: c.get<string[]>('requiredSections', [...DEFAULT_LINT_CONFIG.requiredSections]),
+        // Empty (the default): the sections most of the folder's runbooks share.
+        requiredSections: Array.isArray(sections) ? sections.filter((x): x is string => typeof x === 'string') : [],
         rules: typeof rules === 'object' && rules !== null ? rules : {},
       };
       this.lintConfigs.set(key, config);
@@ -278,26 +288,63 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
     return config;
   }
 
+  /** Repository-level lint suggestions (conventions most runbooks do not follow), per workspace folder. */
+  lintSuggestions(): RepositorySuggestion[] {
+    return [...this.fits.values()].flatMap((f) => f.suggestions);
+  }
+
+  private lintContext(): LintContext {
+    return { today: localToday(), runbookAt: (p) => this.index.get(p) };
+  }
+
+  /** Parse problems with the configured severities. */
+  private parseProblems(runbook: Runbook, config: LintConfig): Problem[] {
+    return runbook.problems
+      .map((p) => (config.rules[p.ruleId] ? { ...p, severity: config.rules[p.ruleId] as RuleLevel } : p))
+      .filter((p): p is Problem => p.severity !== 'off');
+  }
+
   private relint(paths: readonly string[]): void {
-    const today = localToday();
+    const context = this.lintContext();
     for (const path of paths) {
       const runbook = this.index.get(path);
       if (!runbook) continue;
       const config = this.lintConfig(path);
-      const parse = runbook.problems
-        .map((p) => (config.rules[p.ruleId] ? { ...p, severity: config.rules[p.ruleId] as RuleLevel } : p))
-        .filter((p): p is Problem => p.severity !== 'off');
-      const found = lintRunbook(runbook, { today, runbookAt: (p) => this.index.get(p) }, config);
-      this.lint.set(path, [...parse, ...found]);
+      const fit = this.fits.get(this.folderKey(path));
+      // Until the first complete index has been fitted, convention rules wait (no warnings that vanish a second later).
+      const shown = (ruleId: string) =>
+        fit ? !fit.demoted.has(ruleId) : config.rules[ruleId] !== undefined || LINT_RULES.find((r) => r.id === ruleId)?.kind !== 'convention';
+      const found = lintRunbook(runbook, context, fit ? { ...config, requiredSections: fit.requiredSections } : config).filter((p) => shown(p.ruleId));
+      this.lint.set(path, [...this.parseProblems(runbook, config), ...found]);
     }
   }
 
-  private relintAll(): void {
+  /** Fits the convention rules to each workspace folder's runbooks, and lints every runbook with them. */
+  private refit(): void {
     this.lintConfigs.clear();
+    this.fits.clear();
+    const groups = new Map<string, Runbook[]>();
+    for (const r of this.index.all()) {
+      const key = this.folderKey(r.path);
+      let list = groups.get(key);
+      if (!list) groups.set(key, (list = []));
+      list.push(r);
+    }
+    const context = this.lintContext();
+    for (const [key, runbooks] of groups) {
+      const config = this.lintConfig((runbooks[0] as Runbook).path);
+      const result = lintRepository(runbooks, context, config);
+      this.fits.set(key, { requiredSections: result.requiredSections, demoted: result.demoted, suggestions: result.suggestions });
+      for (const r of runbooks) this.lint.set(r.path, [...this.parseProblems(r, config), ...(result.problems.get(r.path) ?? [])]);
+      for (const s of result.suggestions) this.base.log.info(`lint suggestion [${s.ruleId}]: ${s.message}`);
+    }
     const paths = this.index.all().map((r) => r.path);
-    this.relint(paths);
     this.lintChanged.fire(paths);
     this.changed.fire();
+  }
+
+  private relintAll(): void {
+    this.refit();
   }
 
   /** Called by the watcher: coalesces events into batches (a branch switch is one batch). */
