@@ -18,7 +18,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { normalizeAlertName } from '../src/runbooks/alerts';
 import { RunbookIndex } from '../src/runbooks/index';
-import { LINT_RULES, lintRepository } from '../src/runbooks/lint';
+import { lintRepository } from '../src/runbooks/lint';
 import type { Runbook } from '../src/runbooks/model';
 import { InlineParser } from '../src/runbooks/parsePool';
 import { blockKind, isRunnable } from '../src/runbooks/runnable';
