@@ -48,7 +48,8 @@ export function isSessionLanguage(lang: string | null): boolean {
 /** Does this line start with a command: a known command word, an assignment, or a path to a program? */
 export function isCommandLine(line: string): boolean {
   const text = line.trim();
-  if (/^[A-Za-z_][A-Za-z0-9_]*=\S*/.test(text) && !/^[A-Za-z_]\w*:\s/.test(text)) return true;
+  if (/^[A-Za-z_][\w.-]*:(?:\s|$)/.test(text)) return false; // `kind: Pod` is a YAML key, not the `kind` command
+  if (/^[A-Za-z_][A-Za-z0-9_]*=\S*/.test(text)) return true;
   const word = /^(?:sudo\s+(?:-\S+\s+)*)?([A-Za-z0-9_./-]+)/.exec(text)?.[1];
   if (!word) return false;
   if (KNOWN_COMMANDS.has(word)) return true;
