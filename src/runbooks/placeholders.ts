@@ -406,19 +406,21 @@ function escapeRegExp(s: string): string {
  * it, else the sentence or list item of the prose that mentions it (as written, by name, or as
  * words: `POD_NAME` ~ "pod name"), the nearest one before the block first. Plain text, short.
  */
-export function explainInput(markdown: string, placeholder: Pick<Placeholder, 'name' | 'raw'>, blockLine: number): string | undefined {
+export function explainInput(markdown: string, placeholder: Pick<Placeholder, 'name' | 'raw'> & { options?: readonly string[] }, blockLine: number): string | undefined {
   const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
   const fromFrontMatter = frontMatterExplanation(lines, placeholder.name);
   if (fromFrontMatter) return plainProse(fromFrontMatter);
   const words = placeholderWords(placeholder.name);
-  const patterns = [
-    new RegExp(escapeRegExp(placeholder.raw)),
-    new RegExp(`(?<![\\w$])${escapeRegExp(placeholder.name)}(?!\\w)`, /[a-z]/.test(placeholder.name) ? '' : 'i'),
-    ...(words.includes(' ') ? [new RegExp(`\\b${words.split(' ').map(escapeRegExp).join('[\\s_-]+')}\\b`, 'i')] : []),
+  const patterns: Array<(text: string) => boolean> = [
+    (t) => t.includes(placeholder.raw),
+    (t) => new RegExp(`(?<![\\w$])${escapeRegExp(placeholder.name)}(?!\\w)`, /[a-z]/.test(placeholder.name) ? '' : 'i').test(t),
+    (t) => words.includes(' ') && new RegExp(`\\b${words.split(' ').map(escapeRegExp).join('[\\s_-]+')}\\b`, 'i').test(t),
+    // Alternatives: a sentence that names every one of them.
+    (t) => (placeholder.options?.length ?? 0) > 1 && (placeholder.options ?? []).every((o) => new RegExp(`(?<![\\w-])${escapeRegExp(o)}(?![\\w-])`).test(t)),
   ];
   let best: { unit: ProseUnit; score: number } | undefined;
   for (const unit of proseUnits(lines)) {
-    const strength = patterns.findIndex((p) => p.test(unit.text));
+    const strength = patterns.findIndex((p) => p(unit.text));
     if (strength === -1) continue;
     const distance = unit.line < blockLine ? blockLine - unit.line : (unit.line - blockLine) * 3;
     const score = strength * 1000 + distance;

@@ -78,6 +78,11 @@ describe('runbooks/inputs', () => {
       assert.equal(explainInput(md, p('NAMESPACE', '$NAMESPACE'), 11), 'NAMESPACE: the namespace of the consumer that fell behind (see the alert).');
       assert.equal(explainInput(md, p('POD_NAME', '[POD_NAME]'), 11), 'POD_NAME is the pod with the oldest offset.');
     });
+    it('explains alternatives by the sentence that names them all', () => {
+      const text = '# T\n\nPick the cell the page came from: cellsdev for staging, cellsprod for production.\n\n```bash\necho <cellsdev|cellsprod>\n```\n';
+      const [choice] = findPlaceholders('echo <cellsdev|cellsprod>', 'bash');
+      assert.equal(explainInput(text, choice!, 4), 'Pick the cell the page came from: cellsdev for staging, cellsprod for production.');
+    });
     it('prefers the front matter entry, and says nothing rather than something unrelated', () => {
       assert.equal(explainInput(md, p('cluster', '{{cluster}}'), 11), 'the cluster from the page, e.g. eu-1');
       assert.equal(explainInput(md, p('REPLICA', '$REPLICA'), 11), undefined);
