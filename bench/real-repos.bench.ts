@@ -47,18 +47,12 @@ interface RepoSpec {
   expected(dir: string): Expected[];
 }
 
+/** Markdown files under a folder, sorted. */
 function listMarkdown(dir: string): string[] {
-  const out: string[] = [];
-  const stack = [dir];
-  while (stack.length) {
-    const d = stack.pop() as string;
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) stack.push(p);
-      else if (/\.(md|markdown)$/i.test(e.name)) out.push(p);
-    }
-  }
-  return out.sort();
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((p) => /\.(md|markdown)$/i.test(p))
+    .map((p) => join(dir, p))
+    .sort();
 }
 
 const rel = (dir: string, path: string) => relative(dir, path).split(sep).join('/');
@@ -180,6 +174,10 @@ interface RepoResult {
   blocks: number;
   runnable: number;
   copyOnly: Record<string, number>;
+  /** `console` / `shell-session` blocks without a prompt line, and how many of them run. */
+  consoleNoPrompt: { total: number; runs: number };
+  /** Inputs by how they are written (words, alternatives, brackets, unset variables …). */
+  inputs: Record<string, number>;
   rules: Map<string, number>;
   suggestions: string[];
 }
@@ -208,9 +206,19 @@ async function measure(spec: RepoSpec, dir: string): Promise<RepoResult> {
   let blocks = 0;
   let runnable = 0;
   const copyOnly: Record<string, number> = {};
+  const consoleNoPrompt = { total: 0, runs: 0 };
+  const inputs: Record<string, number> = {};
   for (const r of runbooks) {
     for (const b of r.codeBlocks) {
       blocks++;
+      for (const p of b.placeholders) {
+        const how = p.options ? 'alternatives' : p.style === 'angle' && p.name.includes(' ') ? 'words' : p.style;
+        inputs[how] = (inputs[how] ?? 0) + 1;
+      }
+      if ((b.lang === 'console' || b.lang === 'shell-session') && !/^[ \t]*[$#] /m.test(b.text)) {
+        consoleNoPrompt.total++;
+        if (isRunnable(b, DEFAULT_LANGUAGES)) consoleNoPrompt.runs++;
+      }
       if (isRunnable(b, DEFAULT_LANGUAGES)) runnable++;
       else if (b.lang === null || DEFAULT_LANGUAGES.includes(b.lang)) {
         const kind = blockKind(b);
@@ -242,6 +250,8 @@ async function measure(spec: RepoSpec, dir: string): Promise<RepoResult> {
     blocks,
     runnable,
     copyOnly,
+    consoleNoPrompt,
+    inputs,
     rules,
     suggestions: lint.suggestions.map((s) => s.message),
   };
@@ -300,6 +310,9 @@ async function main(): Promise<void> {
     if (r.extra.length) details.push(`not implied: ${r.extra.slice(0, 8).join('; ')}${r.extra.length > 8 ? ` … (${r.extra.length})` : ''}`);
     const copy = Object.entries(r.copyOnly).map(([k, n]) => `${n} ${k}`).join(', ');
     if (copy) details.push(`shell-labelled or unlabeled blocks kept Copy-only: ${copy}`);
+    if (r.consoleNoPrompt.total) details.push(`console blocks without prompts: ${r.consoleNoPrompt.total} (${r.consoleNoPrompt.runs} run as commands)`);
+    const inputs = Object.entries(r.inputs).map(([k, n]) => `${n} ${k}`).join(', ');
+    if (inputs) details.push(`inputs: ${inputs}`);
     if (r.suggestions.length) details.push(`repository suggestions: ${r.suggestions.join(' / ')}`);
     details.push(`all rules: ${[...r.rules.entries()].map(([id, n]) => `${id} ${n}`).join(', ') || 'none'}`);
     out.push(`- **${r.spec.name}** (${r.spec.origin}): ${details.join('. ')}.`);

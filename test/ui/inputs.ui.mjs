@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeWorkspace } from '../harness/codeServer.mjs';
 import { openWorkbench } from '../harness/workbench.mjs';
+import { lens, openFile } from './editor.mjs';
 
 function writeRunbook(workspace) {
   const cellOut = join(workspace, '..', 'ui-cell.txt');
@@ -23,21 +24,6 @@ function writeRunbook(workspace) {
   const file = join(workspace, 'queue', 'cell-queue-backlog.md');
   writeFileSync(file, md);
   return { cellOut, nsOut, file };
-}
-
-async function openFile(wb, file) {
-  await wb.page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
-  await wb.page.keyboard.press('Control+P');
-  const input = wb.page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(file);
-  await wb.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 20_000 });
-  await wb.page.keyboard.press('Enter');
-  await wb.page.waitForSelector('.monaco-editor .view-lines', { timeout: 20_000 });
-}
-
-function lens(wb, text) {
-  return wb.page.locator('.monaco-editor .codelens-decoration a').filter({ hasText: new RegExp(`^\\s*${text}\\s*$`) });
 }
 
 /** The labels of the rows the open quick pick shows. */
