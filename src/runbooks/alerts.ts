@@ -139,9 +139,12 @@ export function alertInFileName(fileName: string): string | undefined {
   return isTitleShape(nameShape(stem)) && !isProductWord(stem) ? stem : undefined;
 }
 
-/** README, `_index.md` and `index.md` describe their folder (area documents). */
+/**
+ * README, `_index.md` and `index.md` describe their folder (area documents); a repository's own
+ * papers (CONTRIBUTING, CHANGELOG, CODE_OF_CONDUCT, LICENSE …) are documents too, not runbooks.
+ */
 export function isAreaDocumentName(fileName: string): boolean {
-  return /^(?:readme|_index|index)\.(md|markdown)$/i.test(fileName);
+  return /^(?:readme|_index|index|contributing|changelog|changes|code[_-]of[_-]conduct|license|licence|authors|maintainers|governance|pull_request_template|issue_template)\.(md|markdown)$/i.test(fileName);
 }
 
 export interface AlertHeading {

@@ -48,10 +48,12 @@ describe('runbooks/areas', () => {
     assert.deepEqual(configured.all().map((r) => r.area), ['', 'alerts', 'alerts', 'alerts']);
   });
 
-  it('treats `_index.md` and `index.md` as area documents, unless they name alerts', async () => {
+  it("treats `_index.md`, `index.md` and the repository's own papers as documents, unless they name alerts", async () => {
     const index = new RunbookIndex({
       source: new MemorySource({
         '/ws/docs/index.md': '# Welcome\n',
+        '/ws/CONTRIBUTING.md': '# How to contribute\n',
+        '/ws/CHANGELOG.md': '# Changes\n',
         '/ws/docs/runbooks/_index.md': '# Alerts\n\n## QueueDepthHigh\n\n## DNSDown\n',
       }),
       parser: new InlineParser(),
@@ -59,6 +61,8 @@ describe('runbooks/areas', () => {
     });
     await index.build();
     assert.deepEqual(index.all().map((r) => [r.relPath, r.isReadme]), [
+      ['CHANGELOG.md', true],
+      ['CONTRIBUTING.md', true],
       ['docs/index.md', true],
       ['docs/runbooks/_index.md', false],
     ]);
