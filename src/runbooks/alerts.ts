@@ -269,7 +269,7 @@ export function tableAlerts(lines: readonly string[], headings: readonly AlertHe
   let fence: string | null = null;
   for (let i = 0; i + 1 < lines.length; i++) {
     const line = lines[i] as string;
-    const f = FENCE_LINE.exec(line);
+    const f = line.includes('``') || line.includes('~~') ? FENCE_LINE.exec(line) : null;
     if (f) {
       const mark = f[1] as string;
       if (fence === null) fence = mark;
