@@ -21,6 +21,8 @@ export class AreaLayout {
   private readonly holdsRunbooks = new Set<string>();
   /** Folder → its child folders that lead to markdown files. */
   private readonly children = new Map<string, Set<string>>();
+  /** Folder → the area of the files in it (cleared when a file is added). */
+  private readonly areas = new Map<string, string>();
 
   constructor(relPaths: Iterable<string> = []) {
     for (const p of relPaths) this.add(p);
@@ -28,6 +30,7 @@ export class AreaLayout {
 
   /** Records a markdown file (relative path). */
   add(relPath: string): void {
+    this.areas.clear();
     const parts = relPath.split('/');
     const name = parts.pop() as string;
     if (!isAreaDocumentName(name)) this.holdsRunbooks.add(parts.join('/'));
@@ -47,9 +50,15 @@ export class AreaLayout {
 
   /** The area of a file: the first folder below the containers, '' when there is none. */
   areaOf(relPath: string): string {
-    const dirs = relPath.split('/').slice(0, -1);
-    let i = 0;
-    while (i < dirs.length && this.isContainer(dirs.slice(0, i + 1).join('/'), dirs[i] as string)) i++;
-    return dirs[i] ?? '';
+    const folder = relPath.slice(0, Math.max(0, relPath.lastIndexOf('/')));
+    let area = this.areas.get(folder);
+    if (area === undefined) {
+      const dirs = folder === '' ? [] : folder.split('/');
+      let i = 0;
+      while (i < dirs.length && this.isContainer(dirs.slice(0, i + 1).join('/'), dirs[i] as string)) i++;
+      area = dirs[i] ?? '';
+      this.areas.set(folder, area);
+    }
+    return area;
   }
 }

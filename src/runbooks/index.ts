@@ -507,7 +507,13 @@ export class RunbookIndex {
     this.conventionsAll = false;
     this.conventionDirs = new Set();
     if (!all && dirs.size === 0) return;
-    const affected = [...this.models.values()].filter((m) => all || dirs.has(dirName(m.path)));
+    // Only a file name with a capital letter can be an alert (see alertInFileName): the others
+    // neither count for a folder's convention nor get an alert from it.
+    const affected: Runbook[] = [];
+    for (const m of this.models.values()) {
+      if (/[A-Z]/.test(baseName(m.path)) && (all || dirs.has(dirName(m.path)))) affected.push(m);
+    }
+    if (affected.length === 0) return;
     const wanted = fileNameConventions(
       affected.map((m) => ({ path: m.path, dir: dirName(m.path), root: m.root, fileName: baseName(m.path), isReadme: m.isReadme, alerts: m.alerts })),
       (root) => this.namingAlerts.has(root),
