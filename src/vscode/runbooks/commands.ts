@@ -1,6 +1,7 @@
 // The runbook commands: find, open for an alert, refresh, open at a block, filter, mark
 // reviewed. Each resolves to its result; given an argument object none of them prompts.
 import * as vscode from 'vscode';
+import type { AlertHit } from '../../runbooks/index';
 import type { Runbook } from '../../runbooks/model';
 import { summarize, type RunbookSummary } from '../api';
 import { UserError, type CommandContext, type CommandSpec } from '../commandRegistry';
@@ -36,11 +37,9 @@ export async function openRunbook(runbook: Runbook, line?: number): Promise<vsco
   return vscode.window.showTextDocument(uri, { preview: false, selection: line === undefined ? undefined : new vscode.Range(position, position) });
 }
 
-/** The line that is about `alert` in a runbook: the alert's own heading, when it has one. */
-function alertLine(runbook: Runbook, alert: string): number | undefined {
-  const wanted = alert.trim().toLowerCase();
-  const candidate = runbook.alerts.find((a) => a.source === 'heading' && a.name.toLowerCase() === wanted && a.section !== undefined);
-  return candidate?.section !== undefined ? runbook.sections[candidate.section]?.startLine : undefined;
+/** The line that is about the alert: its heading or table row in a multi-alert file. */
+function alertLine(hit: AlertHit): number | undefined {
+  return hit.candidate.source === 'heading' || hit.candidate.source === 'table' ? hit.candidate.line : undefined;
 }
 
 export class RunbookCommands {
@@ -68,14 +67,17 @@ export class RunbookCommands {
     ];
   }
 
-  /** Matches for an alert; while the index is still being built, waits for it before giving up. */
-  private async matchesFor(alert: string): Promise<Runbook[]> {
+  /**
+   * Matches for an alert (exact, else case-insensitive, else normalized; dedicated files first);
+   * while the index is still being built, waits for it before giving up.
+   */
+  private async matchesFor(alert: string): Promise<AlertHit[]> {
     const { service } = this.deps;
     await service.start();
-    let matches = service.runbookIndex.byAlert(alert);
-    if (matches.length === 0 || matches.some((r) => r.parseStatus === 'quick')) {
+    let matches = service.runbookIndex.lookupAlert(alert);
+    if (matches.length === 0 || matches.some((h) => h.runbook.parseStatus === 'quick')) {
       await service.whenCurrent();
-      matches = service.runbookIndex.byAlert(alert);
+      matches = service.runbookIndex.lookupAlert(alert);
     }
     return matches;
   }
@@ -172,11 +174,14 @@ export class RunbookCommands {
       }
       return undefined;
     }
-    let chosen: Runbook | undefined = matches[0];
-    if (matches.length > 1 && interactive) chosen = await this.pickRunbook('', `Runbooks for ${alert}`, matches);
+    let chosen: AlertHit | undefined = matches[0];
+    if (matches.length > 1 && interactive) {
+      const runbook = await this.pickRunbook('', `Runbooks for ${alert}`, matches.map((h) => h.runbook));
+      chosen = matches.find((h) => h.runbook === runbook);
+    }
     if (!chosen) return undefined;
-    await this.show(chosen, alertLine(chosen, alert));
-    return summarize(chosen);
+    await this.show(chosen.runbook, alertLine(chosen));
+    return summarize(chosen.runbook);
   }
 
   private async askAlert(): Promise<string | undefined> {
