@@ -117,7 +117,7 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
       return book.events(id).map((e) => encodeRecord(e).toString('utf8').replace(/\n$/, ''));
     },
     api: {
-      all: () => plain(book.incidents().map(toSummary)),
+      all: () => plain(book.incidents().map((i) => book.summary(i.id)!)),
       active: () => {
         const id = activeId();
         return id ? plain(toSummary(book.require(id))) : undefined;

@@ -90,6 +90,8 @@ function summaryLine(e: TimelineEvent, byId: Map<string, TimelineEvent>): { kind
       const target = byId.get(e.target);
       return { kind: 'Correction', text: `${target ? `${localTime(target.time)}: ` : ''}${e.text}` };
     }
+    case 'joined':
+      return { kind: 'Joined', text: e.role ? `as ${ROLE_NAMES[e.role]}` : 'joined the response' };
     case 'unknown':
       return { kind: `Unknown event (${e.originalType || 'no type'})`, text: 'Written by a newer version; kept as it is.' };
   }
