@@ -180,9 +180,12 @@ export class IncidentSync {
       if (!this.options.book.incident(id)) continue;
       try {
         result.pushed += await this.pushIncident(id, s, remote);
+        // A refusal this sync already got over (its ref had moved; the retry landed) is no error.
+        if (onlyAfterNonFastForward) result.errors = result.errors.filter((e) => !(e.kind === 'notFastForward' && e.incidentId === id));
         delete s.lastError;
       } catch (err) {
         const e = asShareError(err);
+        e.incidentId = id;
         s.lastError = { kind: e.kind, message: e.message.slice(0, 500), at: new Date(this.options.clock()).toISOString() };
         result.errors.push(e);
       }

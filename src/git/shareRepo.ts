@@ -24,6 +24,8 @@ export interface ShareRepoOptions {
 }
 
 export class ShareError extends Error {
+  /** The incident whose push failed, when it was one incident's. */
+  incidentId?: string;
   constructor(
     readonly kind: PushFailureKind | 'gitUnavailable' | 'timedOut' | 'badRemote' | 'local',
     message: string,
@@ -47,6 +49,8 @@ export interface WriterFiles {
 
 export class ShareRepo {
   readonly dir: string;
+  /** Pushes attempted (diagnostics: a push is never retried by itself). */
+  pushes = 0;
   private readonly timeoutMs: number;
   private readonly networkTimeoutMs: number;
 
@@ -150,6 +154,7 @@ export class ShareRepo {
   async push(remote: string, commit: string, ref: string): Promise<PushOutcome> {
     requireRemote(remote);
     if (!isObjectId(commit) || !ref.startsWith(REMOTE_NAMESPACE)) throw new Error('bad push');
+    this.pushes += 1;
     const r = await this.git(['push', '--porcelain', '--no-verify', '--', remote, `${commit}:${ref}`], { network: true });
     const refs = parsePushPorcelain(r.stdout.toString('utf8'));
     const mine = refs.find((x) => x.to === ref);
