@@ -51,6 +51,15 @@ describe('incident book (actions → durable events → state)', () => {
     assert.equal(y.id, 'INC-20250304-56789', 'the second window saw the claimed folder and drew again');
   });
 
+  it('gives two windows declaring at the same moment different ids, even when both drew the same one (the folder claim decides)', async () => {
+    const fs = new MemFs();
+    const a = setup(fs, manualClock(), 'Ana', sameSequence());
+    const b = setup(fs, manualClock(), 'Bo', sameSequence());
+    const [x, y] = await Promise.all([a.book.declare({ title: 'A' }), b.book.declare({ title: 'B' })]);
+    assert.notEqual(x.id, y.id);
+    assert.deepEqual([x.id, y.id].sort(), ['INC-20250304-01234', 'INC-20250304-56789']);
+  });
+
   it('records notes, status, severity, roles, milestones, pins, corrections, snoozes and updates', async () => {
     const { book, clock } = setup();
     const changes: TimelineChange[] = [];
