@@ -77,7 +77,6 @@ export function treeInput(files: { name: string; blob: string }[]): Buffer {
 
 /** A name as it may appear in a commit's author line: no angle brackets, no line breaks, bounded. */
 export function identityName(name: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = name.replace(/[<>\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 100);
   return clean || 'unknown';
 }
@@ -195,7 +194,6 @@ export function classifyPushFailure(refs: readonly PushedRef[], stderr: string):
  */
 export function checkRemoteUrl(url: string): string | undefined {
   if (!url || url.length > 2000) return 'the remote is empty or too long';
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(url)) return 'the remote contains control characters';
   if (url.startsWith('-')) return 'the remote starts with "-"';
   if (/^[A-Za-z][A-Za-z0-9+.-]*::/.test(url)) return 'remote helpers ("name::address") are not allowed';

@@ -8,7 +8,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import {
   EVENTS_FILE, FETCH_REFSPEC, FETCHED_NAMESPACE, REMOTE_NAMESPACE, WRITER_FILE, ZERO_OID,
-  checkRemoteUrl, classifyPushFailure, commitObject, isObjectId, parseCatFileBatch, parsePushPorcelain, parseRefList, treeInput,
+  checkRemoteUrl, classifyPushFailure, commitObject, isObjectId, isRemoteName, parseCatFileBatch, parsePushPorcelain, parseRefList, treeInput,
   type BatchEntry, type CommitSpec, type PushFailureKind,
 } from './incidentRefs';
 import { GitTimeoutError, GitUnavailableError, runGitBinary, type GitBinaryOutput } from './run';
@@ -48,6 +48,8 @@ export interface WriterFiles {
 }
 
 export class ShareRepo {
+  /** Git commands started by any sharing repository in this process (diagnostics: Restricted Mode starts none). */
+  static commands = 0;
   readonly dir: string;
   /** Pushes attempted (diagnostics: a push is never retried by itself). */
   pushes = 0;
@@ -61,6 +63,7 @@ export class ShareRepo {
   }
 
   private async git(args: string[], { input, network = false, maxOutputBytes }: { input?: Uint8Array; network?: boolean; maxOutputBytes?: number } = {}): Promise<GitBinaryOutput> {
+    ShareRepo.commands += 1;
     try {
       return await runGitBinary(args, { cwd: this.dir, env: this.options.env, timeoutMs: network ? this.networkTimeoutMs : this.timeoutMs, input, maxOutputBytes });
     } catch (err) {
@@ -85,6 +88,7 @@ export class ShareRepo {
     await fsp.mkdir(this.dir, { recursive: true });
     const fresh = !(await exists(path.join(this.dir, 'HEAD')));
     if (fresh) {
+      ShareRepo.commands += 1;
       const r = await runGitBinary(['init', '--bare', '--quiet', '--', this.dir], { cwd: path.dirname(this.dir), env: this.options.env, timeoutMs: this.timeoutMs });
       if (r.exitCode !== 0) throw new ShareError('local', `could not create the sharing repository: ${r.stderr.trim()}`, r.stderr);
     }
@@ -288,4 +292,19 @@ async function lockIsStale(file: string, staleMs: number): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The URL of a named remote of the runbook repository (`git remote get-url`), checked like any
+ * configured remote. Runs git in that repository: call only in a trusted workspace.
+ */
+export async function remoteUrlOf(repoDir: string, name: string, env?: NodeJS.ProcessEnv): Promise<string> {
+  if (!isRemoteName(name)) throw new ShareError('badRemote', `"${name.slice(0, 60)}" is not a remote name.`);
+  ShareRepo.commands += 1;
+  const r = await runGitBinary(['remote', 'get-url', '--', name], { cwd: repoDir, env, timeoutMs: 10_000 });
+  if (r.exitCode !== 0) throw new ShareError('badRemote', `The runbook repository has no remote "${name}" (${r.stderr.trim().split('\n').pop() ?? ''}).`);
+  const url = r.stdout.toString('utf8').trim();
+  const problem = checkRemoteUrl(url);
+  if (problem) throw new ShareError('badRemote', `The remote "${name}" cannot be used for sharing: ${problem}.`);
+  return url;
 }

@@ -8,7 +8,7 @@
 // `loadRemaining` in the background after startup.
 import { SEVERITIES, type RunRecord } from '../runbooks/model';
 import { compareEvents } from './eventSchema';
-import { newIncidentId, type RandomBytes } from './ids';
+import { isIncidentId, newIncidentId, type RandomBytes } from './ids';
 import { isSegmentName, type Journal, type JournalCursor, type JournalProblem, type SaveState } from './journal';
 import { encodeSummaries, parseSummaries, sameStamps, SUMMARY_FILE, toStampRecord, type CachedIncident } from './summaries';
 import {
@@ -206,13 +206,13 @@ export class IncidentBook {
   /**
    * Takes in what other windows or the team sync wrote: new events of known incidents (read
    * from where reading stopped), and incidents that appeared. Listeners hear of each change
-   * with origin `external`. `ids` limits the look to those incidents (plus new ones).
+   * with origin `external`. `ids` limits the look to those incidents (known or new); without
+   * it every known incident is looked at and the store is listed for new ones.
    */
   async refresh(ids?: readonly string[]): Promise<string[]> {
     const changed: string[] = [];
-    const onDisk = await this.journal.incidentIds();
     const targets = new Set(ids ?? [...this.timelines.keys()]);
-    for (const id of onDisk) if (!this.timelines.has(id)) targets.add(id);
+    if (!ids) for (const id of await this.journal.incidentIds()) if (!this.timelines.has(id)) targets.add(id);
     for (const id of targets) {
       try {
         if (await this.refreshOne(id)) changed.push(id);
@@ -228,7 +228,7 @@ export class IncidentBook {
     const t = this.timelines.get(id);
     if (!t) {
       // A new incident (declared in another window, or fetched from the team).
-      if (this.loading.has(id)) return false;
+      if (this.loading.has(id) || !isIncidentId(id)) return false;
       await this.readIncident(id);
       const fresh = this.timelines.get(id);
       if (!fresh) return false;

@@ -209,6 +209,11 @@ export function defaultIsSegmentActive(path: string, name: string): boolean {
   const pid = segmentPid(name);
   if (pid === undefined) return false;
   if (pid === process.pid) return false;
+  return processAlive(pid);
+}
+
+/** Whether a process with this id runs (one we may not signal counts as running). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -504,13 +509,23 @@ export class Journal {
   }
 
   /**
-   * Claims a one-time key across every window of this store (the first caller gets true):
-   * a reminder is shown by one window, not by all of them.
+   * Claims a key for this process across every window of the store: the first caller gets
+   * true, and keeps it while its process lives; once that process is gone (a closed or crashed
+   * window) the next caller takes it over. A reminder is shown by one window, not by all.
    */
-  async claimOnce(key: string): Promise<boolean> {
-    const dir = join(this.root, CLAIMS);
-    await this.fs.mkdir(dir);
-    return this.fs.createDir(join(dir, key.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200)));
+  async claimOnce(key: string, pid = this.pid): Promise<boolean> {
+    const dir = join(this.root, CLAIMS, key.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200));
+    await this.fs.mkdir(join(this.root, CLAIMS));
+    const owner = join(dir, 'owner');
+    if (await this.fs.createDir(dir)) {
+      await this.writeFileAtomically(owner, Buffer.from(String(pid)));
+      return true;
+    }
+    const current = Number(Buffer.from(await this.fs.readFile(owner).catch(() => Buffer.from(''))).toString('utf8'));
+    if (current === pid) return true;
+    if (Number.isInteger(current) && current > 0 && processAlive(current)) return false;
+    await this.writeFileAtomically(owner, Buffer.from(String(pid)));
+    return true;
   }
 
   /** Writes a small file atomically (write, flush, rename). */

@@ -8,7 +8,7 @@ import { updateSchedule, type CadenceConfig } from '../../incidents/cadence';
 import { severityDetail, severityLabel } from '../../incidents/severity';
 import { draftStatusUpdate } from '../../incidents/statusUpdate';
 import { SEVERITIES } from '../../runbooks/model';
-import { createTimelineDispatcher, type HostMessage, type IncidentView, type WebviewRequest } from '../../protocol/timeline';
+import { createTimelineDispatcher, type HostMessage, type IncidentView, type ShareView, type WebviewRequest } from '../../protocol/timeline';
 import { timelineHtml } from './timelineHtml';
 
 export const TIMELINE_VIEW_TYPE = 'oncall.timeline';
@@ -37,11 +37,13 @@ export interface TimelineDeps {
   loaded: Promise<void>;
   cadence(): CadenceConfig;
   clock(): number;
+  /** Sharing state for the header (absent: the incident is not shared). */
+  share?(incidentId: string): ShareView | undefined;
 }
 
-export function incidentView(book: IncidentBook, incidentId: string, cadence: CadenceConfig, now: number): IncidentView {
+export function incidentView(book: IncidentBook, incidentId: string, cadence: CadenceConfig, now: number, share?: ShareView): IncidentView {
   const incident = book.require(incidentId);
-  return { incident, schedule: updateSchedule(book.events(incidentId), cadence, now, incident) };
+  return { incident, schedule: updateSchedule(book.events(incidentId), cadence, now, incident), ...(share ? { share } : {}) };
 }
 
 class TimelinePanelHost {
@@ -123,7 +125,7 @@ class TimelinePanelHost {
   }
 
   private view(): IncidentView {
-    return incidentView(this.deps.book, this.incidentId, this.deps.cadence(), this.deps.clock());
+    return incidentView(this.deps.book, this.incidentId, this.deps.cadence(), this.deps.clock(), this.deps.share?.(this.incidentId));
   }
 
   /** Re-sends the header (the schedule changes with time and settings). */
@@ -133,6 +135,7 @@ class TimelinePanelHost {
 
   private async sendInit(): Promise<void> {
     await this.deps.loaded;
+    await this.deps.book.ensureLoaded(this.incidentId);
     const draft = await this.deps.book.journal.readDraft(this.incidentId);
     await this.post({
       type: 'init',
@@ -231,7 +234,7 @@ export class TimelinePanels implements vscode.Disposable {
           // The page keeps its incident id in its state; if that state was lost (the host died
           // before the workbench saved it), the panel title still starts with the id.
           const fromState = (state as { incidentId?: unknown } | undefined)?.incidentId;
-          const fromTitle = /^(INC-\d{8}-\d{3,})\b/.exec(panel.title)?.[1];
+          const fromTitle = /^(INC-\d{8}-(?:\d{3,}|[0-9A-HJKMNP-TV-Z]{5}))\b/.exec(panel.title)?.[1];
           const incidentId = typeof fromState === 'string' ? fromState : fromTitle;
           if (!incidentId || !deps.book.incident(incidentId) || this.hosts.has(incidentId)) {
             deps.log.info(`closing a restored timeline panel for ${incidentId ?? 'an unknown incident'}`);

@@ -5,7 +5,7 @@ import { MILESTONES, ROLES, STATUSES, type Audience, type Incident, type Inciden
 import { compareEvents } from '../../incidents/eventSchema';
 import { RequestTracker, validateHostMessage, type HostMessage, type RequestBody, type IncidentView, type SeverityChoice, type WebviewMessage } from '../../protocol/timeline';
 import { badge, button, checkbox, divider, dropdown, registerToolkit, setDisabled, textArea, textField, type TextInput } from '../toolkit';
-import { MILESTONE_NAMES, ROLE_NAMES, duration, el, localTime, renderEvent, utcTime } from './render';
+import { MILESTONE_NAMES, ROLE_NAMES, duration, el, localTime, renderEvent, renderShare, utcTime } from './render';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -84,7 +84,9 @@ const saved = el('p', 'save-state');
 saved.setAttribute('role', 'status');
 saved.setAttribute('aria-live', 'polite');
 clock.append(elapsed, nextUpdate);
-header.append(title, badges, roles, clock, saved);
+const shareLine = el('p', 'share-state');
+shareLine.setAttribute('role', 'status');
+header.append(title, badges, roles, clock, saved, shareLine);
 
 const errorLine = el('p', 'error');
 errorLine.setAttribute('role', 'alert');
@@ -326,6 +328,7 @@ function renderHeader(): void {
     badge(i.status, `status ${i.status}`),
     ...(i.unknownEvents ? [badge(`${i.unknownEvents} unknown event(s)`, 'unknown')] : []),
   );
+  renderShare(shareLine, view.share);
   const roleText = ROLES.filter((r) => i.roles[r]).map((r) => `${ROLE_NAMES[r]}: ${i.roles[r]}`).join(' · ');
   roles.textContent = roleText || 'No roles assigned yet';
   for (const [s, b] of statusButtons) setDisabled(b, s === i.status);

@@ -2,6 +2,7 @@
 // titles, names, commands, runbook names) is set with textContent, never parsed as HTML.
 import { formatDuration } from '../../incidents/duration';
 import type { Incident, Milestone, Role, TimelineEvent } from '../../incidents/model';
+import type { ShareView } from '../../protocol/timeline';
 
 export type Category = 'note' | 'command' | 'status' | 'other';
 
@@ -141,4 +142,15 @@ export function renderEvent(e: TimelineEvent, incident: Incident, byId: Map<stri
   }
   li.append(row);
   return li;
+}
+
+/** The sharing line of the header: shared or not, and what has not reached the team yet. */
+export function renderShare(line: HTMLElement, share: ShareView | undefined): void {
+  line.hidden = !share?.shared;
+  if (!share?.shared) return;
+  const parts = [share.unshared > 0 ? `Not shared yet (${share.unshared} event${share.unshared === 1 ? '' : 's'})` : 'Shared with the team'];
+  if (share.unshared > 0 && share.detail) parts.push(share.detail);
+  if (share.problems > 0) parts.push(`${share.problems} problem(s) in teammates' events set aside`);
+  line.textContent = parts.join(' — ');
+  line.classList.toggle('not-shared', share.unshared > 0);
 }
