@@ -161,8 +161,12 @@ export function openIncidentStore({ context, log }: BaseServices): IncidentStore
     log.error('could not load the incident journals', err instanceof Error ? err : new Error(String(err)));
   });
 
+  // While this window writes the pointer, reading it back could see the old value.
+  let writingPointer = 0;
   const follower = followStore({ root, book, log, loaded, onActiveFile: async () => {
+    if (writingPointer > 0) return;
     const next = await readActivePointer(journal);
+    if (writingPointer > 0) return;
     if (next !== active) {
       active = next;
       activeChanged.fire();
@@ -190,7 +194,14 @@ export function openIncidentStore({ context, log }: BaseServices): IncidentStore
     async setActive(id) {
       active = id;
       activeChanged.fire();
-      await writeActivePointer(journal, id, clock()).catch((err) => log.warn(`could not save the active incident: ${String(err)}`));
+      writingPointer += 1;
+      try {
+        await writeActivePointer(journal, id, clock());
+      } catch (err) {
+        log.warn(`could not save the active incident: ${String(err)}`);
+      } finally {
+        writingPointer -= 1;
+      }
     },
     onDidChangeActive: activeChanged.event,
     adoption,
