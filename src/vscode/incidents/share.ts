@@ -138,6 +138,7 @@ export function startSharing(base: BaseServices, store: IncidentStore): SharingS
         if (!options.quiet) throw err;
       }
       const result = await engine().sync({ defaultRemote: remote, fetch: options.fetch, only: options.only });
+      if (options.fetch) lastSync = Date.now();
       report(result, { quiet: options.quiet });
       changed.fire();
       return result;
@@ -161,17 +162,20 @@ export function startSharing(base: BaseServices, store: IncidentStore): SharingS
     if (c.origin === 'external') changed.fire();
   });
 
-  // Fetch on an interval: often while a shared incident is open, now and then otherwise (to
-  // see teammates' new incidents).
+  // Fetch on an interval: every few seconds while a shared incident is open, once a minute
+  // otherwise (to see teammates' new incidents).
   let fetchTimer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
+  let lastSync = 0;
   const nextFetch = () => {
     if (disposed) return;
-    const anyOpenShared = book.incidents().some((i) => i.status !== 'resolved' && book.isShared(i.id));
+    clearTimeout(fetchTimer);
     fetchTimer = setTimeout(() => {
-      const go = allowed() ? runSync({ fetch: true, quiet: true }).catch((err) => log.warn(`sharing: ${err instanceof Error ? err.message : String(err)}`)) : Promise.resolve();
+      const anyOpenShared = book.incidents().some((i) => i.status !== 'resolved' && book.isShared(i.id));
+      const due = anyOpenShared || Date.now() - lastSync >= IDLE_DISCOVERY_MS;
+      const go = due && allowed() ? runSync({ fetch: true, quiet: true }).catch((err) => log.warn(`sharing: ${err instanceof Error ? err.message : String(err)}`)) : Promise.resolve();
       void go.finally(nextFetch);
-    }, anyOpenShared ? settings().fetchMs : IDLE_DISCOVERY_MS);
+    }, settings().fetchMs);
   };
   void store.loaded.then(async () => {
     // What other windows recorded (pushed counts, problems), before the first status is shown.
@@ -185,7 +189,6 @@ export function startSharing(base: BaseServices, store: IncidentStore): SharingS
   const configListener = vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('oncall.incidents.shareRemote')) remoteCache = undefined;
     if (e.affectsConfiguration('oncall.incidents.share') || e.affectsConfiguration('oncall.incidents.shareFetchSeconds')) {
-      clearTimeout(fetchTimer);
       nextFetch();
       changed.fire();
     }
