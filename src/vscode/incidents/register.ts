@@ -30,7 +30,7 @@ export interface IncidentFeatures extends IncidentHook {
     /** Diagnostics: how far sharing got for an incident. */
     shareStatus(id: string): ShareStatus;
     /** Diagnostics: the store (kind and folder), this installation's writer id, git commands started by sharing. */
-    storeInfo(): { kind: string; root: string; writer: string; gitCommands: number };
+    storeInfo(): { kind: string; root: string; writer: string; gitCommands: number; workspaceStorage?: string };
   };
   /** Resolves once the incident store is loaded. */
   loaded: Promise<void>;
@@ -146,7 +146,7 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
       timelinePanel: (id) => panels.info(id),
       journalFolder: (id) => journal.incidentDir(id),
       shareStatus: (id) => plain(sharing.status(id)),
-      storeInfo: () => ({ kind: store.kind, root: store.root, writer: store.writerId, gitCommands: sharing.gitCommands() }),
+      storeInfo: () => ({ kind: store.kind, root: store.root, writer: store.writerId, gitCommands: sharing.gitCommands(), ...(context.storageUri ? { workspaceStorage: context.storageUri.fsPath } : {}) }),
     },
   };
 }
