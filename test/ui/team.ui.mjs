@@ -247,3 +247,35 @@ export const checks = [
     },
   },
 ];
+
+checks.push({
+  name: 'two windows of one engineer on different folders: an incident declared and noted in one shows live in the other (user store, file watch)',
+  async run() {
+    const wsA = makeWorkspace();
+    const wsB = makeWorkspace();
+    const wb = await openWorkbench({ workspace: wsA, theme: 'dark' });
+    try {
+      const other = await wb.openWindow(wsB);
+      await palette(wb.page, 'On-Call: Declare Incident');
+      await pickQuickInput(wb.page, 'Queue consumers stuck');
+      await pickQuickInput(wb.page, 'SEV3');
+      await pickQuickInput(wb.page, 'Ana');
+      await pickQuickInput(wb.page, '');
+      const frame = await timelineFrame(wb.page);
+      // The other window (another folder, another workspace identity) lists it and makes it its active incident too.
+      await other.locator('.statusbar-item', { hasText: 'Queue consumers stuck' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+      await palette(other, 'On-Call: Open Incident Timeline');
+      const otherFrame = await timelineFrame(other);
+      const written = Date.now();
+      await addNote(frame, 'written in the first window');
+      await waitForNote(otherFrame, 'written in the first window', 30_000);
+      const seenAfterMs = Date.now() - written;
+      console.log(`      a note written in one window was on screen in the other after ${seenAfterMs} ms (includes the first window's own round trip)`);
+      await addNote(otherFrame, 'and answered in the second');
+      await waitForNote(frame, 'and answered in the second', 30_000);
+      await other.screenshot({ path: (await wb.screenshot('windows-first')).replace('windows-first', 'windows-second') });
+    } finally {
+      await wb.close();
+    }
+  },
+});
