@@ -178,6 +178,8 @@ export class IncidentSync {
       if (s.remote !== remote || (only && !only.includes(id))) continue;
       if (onlyAfterNonFastForward && s.lastError?.kind !== 'notFastForward') continue;
       if (!this.options.book.incident(id)) continue;
+      // A past incident not read since startup cannot have new events of ours (writing reads it first).
+      if (!this.options.book.isLoaded(id) && !s.lastError) continue;
       try {
         result.pushed += await this.pushIncident(id, s, remote);
         // A refusal this sync already got over (its ref had moved; the retry landed) is no error.

@@ -37,7 +37,7 @@ export function randomBase32(count: number, randomBytes: RandomBytes, alphabet =
  */
 export function newIncidentId(now: Date, existing: Iterable<string>, randomBytes: RandomBytes): string {
   const day = now.toISOString().slice(0, 10).replace(/-/g, '');
-  const taken = new Set(existing);
+  const taken = existing instanceof Set ? (existing as Set<string>) : new Set(existing);
   for (let attempt = 0; ; attempt++) {
     const id = `INC-${day}-${randomBase32(5, randomBytes)}`;
     if (!taken.has(id)) return id;

@@ -137,12 +137,19 @@ describe('incident and event ids', () => {
     assert.ok(!isIncidentId('../INC-20250304-7KQ2M'));
   });
 
-  it('never repeats an incident id in 20,000 draws from crypto randomness', () => {
+  it('draws every character at every position from crypto randomness (no position stuck, no bias to a few)', () => {
     const day = new Date('2025-03-04T12:00:00Z');
-    const seen = new Set<string>();
     const random = (c: number) => globalThis.crypto.getRandomValues(new Uint8Array(c));
-    for (let i = 0; i < 20_000; i++) seen.add(newIncidentId(day, seen, random));
-    assert.equal(seen.size, 20_000);
+    const seen = Array.from({ length: 5 }, () => new Map<string, number>());
+    for (let i = 0; i < 6_400; i++) {
+      const suffix = newIncidentId(day, [], random).slice(-5);
+      [...suffix].forEach((ch, pos) => seen[pos].set(ch, (seen[pos].get(ch) ?? 0) + 1));
+    }
+    for (const counts of seen) {
+      assert.equal(counts.size, 32, 'all 32 characters appear');
+      // 200 expected per character; a fair source stays far inside 100..300.
+      for (const n of counts.values()) assert.ok(n > 100 && n < 300, `count ${n}`);
+    }
   });
 
   it('makes writer ids that are safe in ref and file names', () => {
