@@ -252,13 +252,14 @@ export class IncidentBook {
     if (stamps && stamps.shared !== t.shared) t.shared = stamps.shared;
     const fresh = changes.events.filter((e) => !t.ids.has(e.id) && e.incidentId === id);
     for (const e of fresh) if (!t.origins.has(e.id)) t.origins.set(e.id, changes.origins.get(e.id) ?? '');
-    if (stamps) {
+    if (fresh.length > 0) this.accept(id, fresh, 'external');
+    // Only resolved incidents are listed from the cache at startup: keep theirs current, and do
+    // not rewrite the cache for every note another window adds to an open one.
+    if (stamps && t.incident.status === 'resolved') {
       this.summaries.set(id, { stamps: toStampRecord(stamps.files), shared: t.shared, incident: t.incident });
       this.summariesDirty = true;
     }
-    if (fresh.length === 0) return false;
-    this.accept(id, fresh, 'external');
-    return true;
+    return fresh.length > 0;
   }
 
   onDidChange(listener: (change: TimelineChange) => void): () => void {

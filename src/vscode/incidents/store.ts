@@ -93,8 +93,11 @@ async function loadWriterId(context: vscode.ExtensionContext): Promise<string> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await fsp.writeFile(tmp, JSON.stringify({ writer, createdAt: new Date().toISOString() }), { mode: 0o600 });
-  // Two windows starting at once: the first rename wins and both read it back.
-  await fsp.link(tmp, file).catch(() => undefined);
+  // Two windows starting at once: the first link wins and both read it back.
+  await fsp.link(tmp, file).catch(async (err: NodeJS.ErrnoException) => {
+    // A file system without hard links: a rename (the last window wins; both then read it).
+    if (err.code !== 'EEXIST') await fsp.rename(tmp, file);
+  });
   await fsp.rm(tmp, { force: true });
   const raw = JSON.parse(await fsp.readFile(file, 'utf8'));
   return isWriterId(raw?.writer) ? raw.writer : writer;
