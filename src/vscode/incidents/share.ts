@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { IncidentSync, type SyncResult } from '../../git/incidentSync';
 import { checkRemoteUrl, isRemoteName } from '../../git/incidentRefs';
 import { ShareError, ShareRepo, remoteUrlOf } from '../../git/shareRepo';
+import type { IncidentBook } from '../../incidents/book';
 import type { BaseServices } from '../services';
 import type { IncidentStore } from './store';
 
@@ -82,50 +83,11 @@ export function startSharing(base: BaseServices, store: IncidentStore): SharingS
     return next;
   };
 
-  let remoteCache: { value: string; at: number } | undefined;
-  const defaultRemote = async (): Promise<string> => {
-    if (remoteCache && Date.now() - remoteCache.at < 30_000) return remoteCache.value;
-    const configured = settings().remote || 'origin';
-    let url: string;
-    if (isRemoteName(configured)) {
-      const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
-      if (!folder) throw new ShareError('badRemote', `No folder is open to find the remote "${configured}" in: set oncall.incidents.shareRemote to the URL of the team's repository.`);
-      url = await remoteUrlOf(folder.uri.fsPath, configured);
-    } else {
-      const problem = checkRemoteUrl(configured);
-      if (problem) throw new ShareError('badRemote', `oncall.incidents.shareRemote cannot be used: ${problem}.`);
-      url = configured;
-    }
-    remoteCache = { value: url, at: Date.now() };
-    return url;
-  };
+  const remotes = createRemoteResolver();
+  const defaultRemote = remotes.get;
 
   const announced = new Set<string>();
-  const report = (result: SyncResult, { quiet }: { quiet: boolean }) => {
-    if (result.problems.length > 0) {
-      const ids = [...new Set(result.problems.map((p) => p.incidentId))].join(', ');
-      void vscode.window.showWarningMessage(
-        `On-Call: ${result.problems.length} problem(s) in teammates' shared events of ${ids}; what failed the checks was set aside (quarantined) and is not shown on the timeline.`,
-        'Show Log',
-      ).then((c) => c && vscode.commands.executeCommand('oncall.showLog'));
-    }
-    for (const e of result.errors) {
-      log.warn(`sharing: ${e.kind}: ${e.message}`);
-      const key = `${e.kind}:${e.incidentId ?? ''}`;
-      if (!quiet || (e.kind !== 'unreachable' && !announced.has(key))) {
-        announced.add(key);
-        if (!quiet || e.kind === 'refusedRef' || e.kind === 'auth' || e.kind === 'badRemote') void vscode.window.showWarningMessage(`On-Call: ${e.message}`);
-      }
-    }
-    for (const id of result.discovered) {
-      const incident = book.incident(id);
-      if (!incident || book.hasOwnEvents(id) || incident.status === 'resolved') continue;
-      void vscode.window.showInformationMessage(`On-Call: ${incident.declaredBy ?? 'A teammate'} declared ${id} (${incident.severity}): ${incident.title}`, 'Join', 'Open Timeline').then((c) => {
-        if (c === 'Join') void vscode.commands.executeCommand('oncall.joinIncident', { target: id });
-        if (c === 'Open Timeline') void vscode.commands.executeCommand('oncall.openTimeline', { incidentId: id });
-      });
-    }
-  };
+  const report = (result: SyncResult, options: { quiet: boolean }) => reportSync(result, { ...options, log, book, announced });
 
   const runSync = (options: { fetch: boolean; only?: string[]; quiet: boolean }): Promise<SyncResult> =>
     enqueue(async () => {
@@ -145,18 +107,8 @@ export function startSharing(base: BaseServices, store: IncidentStore): SharingS
     });
 
   // Push right after acknowledged appends to a shared incident, a few at once.
-  const pendingPush = new Set<string>();
-  let pushTimer: ReturnType<typeof setTimeout> | undefined;
-  const schedulePush = (id: string) => {
-    pendingPush.add(id);
-    if (pushTimer) return;
-    pushTimer = setTimeout(() => {
-      pushTimer = undefined;
-      const only = [...pendingPush];
-      pendingPush.clear();
-      void runSync({ fetch: false, only, quiet: true }).catch((err) => log.warn(`sharing: ${String(err)}`));
-    }, 150);
-  };
+  const pushes = batcher(150, (only) => void runSync({ fetch: false, only, quiet: true }).catch((err) => log.warn(`sharing: ${String(err)}`)));
+  const schedulePush = (id: string) => pushes.add(id);
   const unsubscribe = book.onDidChange((c) => {
     if (c.origin === 'local' && c.added.length > 0 && book.isShared(c.incidentId) && allowed()) schedulePush(c.incidentId);
     if (c.origin === 'external') changed.fire();
@@ -164,19 +116,13 @@ export function startSharing(base: BaseServices, store: IncidentStore): SharingS
 
   // Fetch on an interval: every few seconds while a shared incident is open, once a minute
   // otherwise (to see teammates' new incidents).
-  let fetchTimer: ReturnType<typeof setTimeout> | undefined;
-  let disposed = false;
   let lastSync = 0;
-  const nextFetch = () => {
-    if (disposed) return;
-    clearTimeout(fetchTimer);
-    fetchTimer = setTimeout(() => {
-      const anyOpenShared = book.incidents().some((i) => i.status !== 'resolved' && book.isShared(i.id));
-      const due = anyOpenShared || Date.now() - lastSync >= IDLE_DISCOVERY_MS;
-      const go = due && allowed() ? runSync({ fetch: true, quiet: true }).catch((err) => log.warn(`sharing: ${err instanceof Error ? err.message : String(err)}`)) : Promise.resolve();
-      void go.finally(nextFetch);
-    }, settings().fetchMs);
-  };
+  const fetchLoop = startTicking(() => settings().fetchMs, async () => {
+    const anyOpenShared = book.incidents().some((i) => i.status !== 'resolved' && book.isShared(i.id));
+    if (!allowed() || !(anyOpenShared || Date.now() - lastSync >= IDLE_DISCOVERY_MS)) return;
+    await runSync({ fetch: true, quiet: true }).catch((err) => log.warn(`sharing: ${err instanceof Error ? err.message : String(err)}`));
+  });
+  const nextFetch = () => fetchLoop.restart();
   void store.loaded.then(async () => {
     // What other windows recorded (pushed counts, problems), before the first status is shown.
     await engine().reloadState().catch(() => undefined);
@@ -187,7 +133,7 @@ export function startSharing(base: BaseServices, store: IncidentStore): SharingS
   });
 
   const configListener = vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('oncall.incidents.shareRemote')) remoteCache = undefined;
+    if (e.affectsConfiguration('oncall.incidents.shareRemote')) remotes.forget();
     if (e.affectsConfiguration('oncall.incidents.share') || e.affectsConfiguration('oncall.incidents.shareFetchSeconds')) {
       nextFetch();
       changed.fire();
@@ -225,9 +171,8 @@ export function startSharing(base: BaseServices, store: IncidentStore): SharingS
     remoteOf: (id) => sync?.incidentState(id)?.remote,
     gitCommands: () => ShareRepo.commands,
     dispose() {
-      disposed = true;
-      clearTimeout(fetchTimer);
-      clearTimeout(pushTimer);
+      fetchLoop.dispose();
+      pushes.dispose();
       unsubscribe();
       configListener.dispose();
       changed.dispose();
@@ -235,4 +180,104 @@ export function startSharing(base: BaseServices, store: IncidentStore): SharingS
   };
   context.subscriptions.push(service);
   return service;
+}
+
+/** The remote to share through, from the setting or the runbook repository (cached for 30 s). */
+function createRemoteResolver(): { get(): Promise<string>; forget(): void } {
+  let cache: { value: string; at: number } | undefined;
+  return {
+    forget: () => (cache = undefined),
+    async get() {
+      if (cache && Date.now() - cache.at < 30_000) return cache.value;
+      const configured = settings().remote || 'origin';
+      let url: string;
+      if (isRemoteName(configured)) {
+        const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+        if (!folder) throw new ShareError('badRemote', `No folder is open to find the remote "${configured}" in: set oncall.incidents.shareRemote to the URL of the team's repository.`);
+        url = await remoteUrlOf(folder.uri.fsPath, configured);
+      } else {
+        const problem = checkRemoteUrl(configured);
+        if (problem) throw new ShareError('badRemote', `oncall.incidents.shareRemote cannot be used: ${problem}.`);
+        url = configured;
+      }
+      cache = { value: url, at: Date.now() };
+      return url;
+    },
+  };
+}
+
+/**
+ * Tells the engineer what a sync found: problems in teammates' segments (always), failures
+ * (when asked, or once for those that need someone to act), and teammates' new incidents.
+ */
+function reportSync(result: SyncResult, { quiet, log, book, announced }: { quiet: boolean; log: vscode.LogOutputChannel; book: IncidentBook; announced: Set<string> }): void {
+  if (result.problems.length > 0) {
+    const ids = [...new Set(result.problems.map((p) => p.incidentId))].join(', ');
+    void vscode.window.showWarningMessage(
+      `On-Call: ${result.problems.length} problem(s) in teammates' shared events of ${ids}; what failed the checks was set aside (quarantined) and is not shown on the timeline.`,
+      'Show Log',
+    ).then((c) => c && vscode.commands.executeCommand('oncall.showLog'));
+  }
+  for (const e of result.errors) {
+    log.warn(`sharing: ${e.kind}: ${e.message}`);
+    const key = `${e.kind}:${e.incidentId ?? ''}`;
+    const needsSomeone = e.kind === 'refusedRef' || e.kind === 'auth' || e.kind === 'badRemote';
+    if (!quiet || (needsSomeone && !announced.has(key))) {
+      announced.add(key);
+      void vscode.window.showWarningMessage(`On-Call: ${e.message}`);
+    }
+  }
+  for (const id of result.discovered) {
+    const incident = book.incident(id);
+    if (!incident || book.hasOwnEvents(id) || incident.status === 'resolved') continue;
+    void vscode.window.showInformationMessage(`On-Call: ${incident.declaredBy ?? 'A teammate'} declared ${id} (${incident.severity}): ${incident.title}`, 'Join', 'Open Timeline').then((c) => {
+      if (c === 'Join') void vscode.commands.executeCommand('oncall.joinIncident', { target: id });
+      if (c === 'Open Timeline') void vscode.commands.executeCommand('oncall.openTimeline', { incidentId: id });
+    });
+  }
+}
+
+/** Collects keys and hands them over together `delayMs` after the first one. */
+function batcher(delayMs: number, flush: (keys: string[]) => void): { add(key: string): void; dispose(): void } {
+  const pending = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    add(key) {
+      pending.add(key);
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        const keys = [...pending];
+        pending.clear();
+        flush(keys);
+      }, delayMs);
+    },
+    dispose: () => clearTimeout(timer),
+  };
+}
+
+/**
+ * Runs `tick` every `intervalMs()` counted from the start of the previous tick (so a sync's own
+ * duration does not stretch the interval), never two at once.
+ */
+function startTicking(intervalMs: () => number, tick: () => Promise<void>): { restart(): void; dispose(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running = false;
+  let disposed = false;
+  const schedule = () => {
+    clearTimeout(timer);
+    if (disposed) return;
+    timer = setTimeout(() => {
+      schedule();
+      if (running) return;
+      running = true;
+      void tick().finally(() => (running = false));
+    }, intervalMs());
+  };
+  return {
+    restart: schedule,
+    dispose: () => {
+      disposed = true;
+      clearTimeout(timer);
+    },
+  };
 }
