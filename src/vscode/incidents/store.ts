@@ -39,6 +39,8 @@ export interface IncidentStore {
 const LEGACY_ACTIVE_KEY = 'oncall.incidents.active';
 /** How often open incidents are checked for other windows' writes when the file watcher is silent. */
 const POLL_MS = 1_000;
+/** How long a new incident folder is looked at for its first event. */
+const UNBORN_MS = 60_000;
 
 /** A setting's value only when someone set it (workspace values only count in a trusted workspace). */
 function explicitSetting(key: string): unknown {
@@ -232,6 +234,8 @@ function followStore({ root, book, log, loaded, onActiveFile }: { root: string; 
   let running: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let polls = 0;
+  /** Incident folders without events yet, and since when. */
+  const unborn = new Map<string, number>();
 
   const run = () => {
     timer = undefined;
@@ -242,6 +246,13 @@ function followStore({ root, book, log, loaded, onActiveFile }: { root: string; 
       await onActiveFile();
       if (what === 'all') await book.refresh();
       else if (what && what.size > 0) await book.refresh([...what]);
+      // A folder seen before its first event was written (a declaration in progress in another
+      // window): keep looking at it for a while.
+      if (what instanceof Set) {
+        const now = Date.now();
+        for (const id of what) if (!book.incident(id) && isIncidentId(id) && !unborn.has(id)) unborn.set(id, now);
+      }
+      for (const [id, since] of unborn) if (book.incident(id) || Date.now() - since > UNBORN_MS) unborn.delete(id);
       watchOpen();
     })()
       .catch((err) => log.warn(`could not follow the incident store: ${String(err)}`))
@@ -288,6 +299,7 @@ function followStore({ root, book, log, loaded, onActiveFile }: { root: string; 
     // Without a watcher on the root, list the store for new incidents now and then.
     if (!watchers.has(root) && polls % 10 === 0) schedule('all');
     for (const id of openIds()) schedule(id);
+    for (const id of unborn.keys()) schedule(id);
     schedule();
   }, POLL_MS);
   void loaded.then(() => {
