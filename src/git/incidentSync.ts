@@ -325,7 +325,7 @@ function asShareError(err: unknown): ShareError {
 export function pushFailureMessage(kind: string, detail: string, ref: string): string {
   switch (kind) {
     case 'refusedRef':
-      return `The remote refused ${ref} (${detail}). Incidents are shared under ${REMOTE_NAMESPACE}, outside branches and tags, and some hosts accept only branches. Ask for refs under ${REMOTE_NAMESPACE} to be allowed, or share through a dedicated branch whose files are per writer (so merges are unions) — see "Sharing incidents" in the README. Your events are safe in the local journal.`;
+      return `The remote refused ${ref} (${detail}). Incidents are shared under ${REMOTE_NAMESPACE}, outside branches and tags, and some hosts accept only branches and tags. Ask for refs under ${REMOTE_NAMESPACE} to be allowed; the fallback for such hosts is a dedicated branch whose files are per writer (so merges are unions), which this version does not offer yet (see "Sharing incidents" in the README). Your events are safe in the local journal.`;
     case 'notFastForward':
       return `The remote's ${ref} moved on without this machine (${detail}); it is fetched and the next push builds on both. Nothing is forced.`;
     case 'unreachable':
