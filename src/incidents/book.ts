@@ -9,7 +9,7 @@
 import { SEVERITIES, type RunRecord } from '../runbooks/model';
 import { compareEvents } from './eventSchema';
 import { isIncidentId, newIncidentId, type RandomBytes } from './ids';
-import { isSegmentName, type Journal, type JournalCursor, type JournalProblem, type SaveState } from './journal';
+import { encodeRecord, isSegmentName, JournalReadError, type Journal, type JournalCursor, type JournalProblem, type SaveState } from './journal';
 import { encodeSummaries, parseSummaries, sameStamps, SUMMARY_FILE, toStampRecord, type CachedIncident } from './summaries';
 import {
   MILESTONES, ROLES, STATUSES,
@@ -100,7 +100,7 @@ export class IncidentBook {
   private readonly loading = new Map<string, Promise<void>>();
   private summaries = new Map<string, CachedIncident>();
   private summariesDirty = false;
-  /** Problems found by the last load (torn or corrupt lines moved aside, conflicts). */
+  /** Problems found by the last load (torn or corrupt lines moved aside, conflicts, folders or segments that cannot be read). */
   problems: JournalProblem[] = [];
   /** How the last load went: incidents read in full, and listed from the summary cache. */
   loadStats = { read: 0, fromCache: 0 };
@@ -116,11 +116,11 @@ export class IncidentBook {
    * from the summary cache. Call `loadRemaining` afterwards to read those too.
    */
   async load(): Promise<JournalProblem[]> {
-    const problems: JournalProblem[] = [];
+    const { ids, problems } = await this.journal.listIncidents();
     this.summaries = parseSummaries(await this.journal.readRootFile(SUMMARY_FILE));
     this.loadStats = { read: 0, fromCache: 0 };
     const seen = new Set<string>();
-    for (const id of await this.journal.incidentIds()) {
+    for (const id of ids) {
       seen.add(id);
       if (this.timelines.get(id)?.loaded) continue;
       const cached = this.summaries.get(id);
@@ -260,6 +260,22 @@ export class IncidentBook {
       this.summariesDirty = true;
     }
     return fresh.length > 0;
+  }
+
+  /**
+   * The incident's journal records (one line each, with checksum, no newline) in timeline
+   * order, read again from the journal: for exporting next to a post-mortem. Empty when this
+   * workspace has no journal for the incident; throws JournalReadError when any part of it
+   * cannot be read, so an export never silently leaves events out.
+   */
+  async exportRecords(incidentId: string): Promise<string[]> {
+    const loaded = await this.journal.load(incidentId, { recover: false });
+    const unreadable = loaded.problems.filter((p) => p.kind === 'unreadable');
+    if (unreadable.length > 0) throw new JournalReadError(incidentId, unreadable);
+    // Every acknowledged event is on disk; the union only guards against a file removed since.
+    const byId = new Map(loaded.events.map((e) => [e.id, e]));
+    for (const e of this.events(incidentId)) if (!byId.has(e.id)) byId.set(e.id, e);
+    return [...byId.values()].sort(compareEvents).map((e) => encodeRecord(e).toString('utf8').replace(/\n$/, ''));
   }
 
   onDidChange(listener: (change: TimelineChange) => void): () => void {

@@ -3,7 +3,6 @@
 // named below; this file only connects them.
 import * as vscode from 'vscode';
 import { parseCadence, type CadenceConfig } from '../../incidents/cadence';
-import { encodeRecord } from '../../incidents/journal';
 import type { Incident, IncidentSummary, TimelineEvent } from '../../incidents/model';
 import type { PostmortemInfo } from '../../postmortem/report';
 import type { RunRecord } from '../../runbooks/model';
@@ -38,7 +37,7 @@ export interface IncidentFeatures extends IncidentHook {
   incident(id: string): Incident | undefined;
   /** Show these post-mortems in the Incidents view (history). */
   showPostmortems(infos: readonly PostmortemInfo[]): void;
-  /** The merged journal's records (one JSON line each, with checksum, no newline), in timeline order: for exporting next to a post-mortem. */
+  /** The merged journal's records (one JSON line each, with checksum, no newline), in timeline order: for exporting next to a post-mortem. Rejects with a JournalReadError when the journal cannot be read. */
   journalLines(id: string): Promise<string[]>;
 }
 
@@ -133,8 +132,7 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
     loaded,
     journalLines: async (id) => {
       await loaded;
-      await book.ensureLoaded(id);
-      return book.events(id).map((e) => encodeRecord(e).toString('utf8').replace(/\n$/, ''));
+      return book.exportRecords(id);
     },
     api: {
       all: () => plain(book.incidents().map((i) => book.summary(i.id)!)),

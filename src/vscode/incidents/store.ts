@@ -1,7 +1,8 @@
 // The incident store as this window sees it: which folder (the user's own store by default,
 // see src/incidents/store.ts), the journals adopted from workspace storage, the one load at
-// startup (damaged lines reported, never silently dropped), this installation's writer id, the
-// active-incident pointer every window shares, and following what other windows write.
+// startup (damaged lines and unreadable folders reported, never silently dropped), this
+// installation's writer id, the active-incident pointer every window shares, and following
+// what other windows write.
 import { promises as fsp, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +16,7 @@ import {
 } from '../../incidents/store';
 import type { BaseServices } from '../services';
 import { createAuthorSource, type AuthorSource } from './author';
+import { showLaterProblem, showLoadProblems } from './journalProblems';
 
 export interface IncidentStore {
   readonly root: string;
@@ -114,6 +116,7 @@ export function openIncidentStore({ context, log }: BaseServices): IncidentStore
     fs: nodeJournalFs(),
     root,
     log: (m) => log.warn(m),
+    reportProblem: showLaterProblem,
     setTimer: (fn, ms) => {
       const t = setTimeout(fn, ms);
       return { cancel: () => clearTimeout(t) };
@@ -154,13 +157,7 @@ export function openIncidentStore({ context, log }: BaseServices): IncidentStore
     const problems = await book.load();
     active = await loadActivePointer(journal, context, clock);
     log.info(`incident store (${kind}: ${reason}) at ${root}: ${book.incidents().length} incident(s), ${book.loadStats.read} read, ${book.loadStats.fromCache} from the summary cache; writer ${writerId}`);
-    if (problems.length > 0) {
-      const moved = problems.filter((p) => p.quarantinedTo).length;
-      void vscode.window.showWarningMessage(
-        `On-Call: ${problems.length} damaged line(s) found in incident journals while loading; ${moved} moved aside to quarantine, every complete event kept. See the log for details.`,
-        'Show Log',
-      ).then((c) => c && vscode.commands.executeCommand('oncall.showLog'));
-    }
+    showLoadProblems(problems);
   })().catch((err) => {
     resolveAdoption(undefined);
     log.error('could not load the incident journals', err instanceof Error ? err : new Error(String(err)));
