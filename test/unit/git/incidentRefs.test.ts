@@ -68,6 +68,8 @@ describe('incident refs: the remote', () => {
     for (const bad of ['ext::sh -c touch% /tmp/pwned', 'fd::17', '--upload-pack=touch /tmp/x', '-oProxyCommand=x', 'https://x\n/y', '', 'relative/path', 'origin']) {
       assert.ok(checkRemoteUrl(bad), bad);
     }
+    assert.match(checkRemoteUrl('ext::sh -c touch% /tmp/pwned') ?? '', /remote helpers/, 'refused as a helper, not only as an unknown form');
+    assert.match(checkRemoteUrl('--upload-pack=touch /tmp/x') ?? '', /starts with "-"/);
     assert.ok(isRemoteName('origin'));
     assert.ok(!isRemoteName('-origin'));
     assert.ok(!isRemoteName('a b'));

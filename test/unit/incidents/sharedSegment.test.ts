@@ -39,6 +39,10 @@ describe('shared segments: checks on what a teammate pushed', () => {
     assert.equal(c.refused, true);
     assert.equal(c.problems[0].kind, 'huge');
     assert.match(c.problems[0].reason, /over the limit/);
+    // Even when the bytes were read, a segment over the limit is not taken.
+    const read = checkWriterSegment({ ...fetched(good.events, good.writer), maxBytes: good.events.length - 1 });
+    assert.equal(read.refused, true);
+    assert.equal(read.problems[0].kind, 'huge');
   });
 
   it('refuses a segment whose claim names another writer or another incident, or is not a claim', () => {
