@@ -113,10 +113,22 @@ export interface SeverityChoice {
   detail: string;
 }
 
-/** What the header shows: the folded incident and its update schedule. */
+/** Whether an incident travels through the team's remote, and how far sharing got. */
+export interface ShareView {
+  shared: boolean;
+  /** This engineer's events not yet accepted by the remote. */
+  unshared: number;
+  /** Problems found in teammates' segments (set aside). */
+  problems: number;
+  /** The last failure, in words. */
+  detail?: string;
+}
+
+/** What the header shows: the folded incident and its update schedule (and sharing, when shared). */
 export interface IncidentView {
   incident: Incident;
   schedule: UpdateSchedule;
+  share?: ShareView;
 }
 
 export type HostMessage =
@@ -179,7 +191,8 @@ const scheduleCheck: Check = object(
   { dueAt: isoTime, msUntilDue: num(), lastPostedAt: isoTime, snoozedUntil: isoTime, snoozeReason: str({ max: 2_000 }) },
 );
 
-const viewCheck: Check = object({ incident: incidentCheck, schedule: scheduleCheck });
+const shareCheck: Check = object({ shared: bool, unshared: int({ min: 0 }), problems: int({ min: 0 }) }, { detail: SHORT });
+const viewCheck: Check = object({ incident: incidentCheck, schedule: scheduleCheck }, { share: shareCheck });
 const saveStateCheck = oneOf(['saved', 'saving', 'notSaved']);
 const timeStyleCheck: Check = object({ locale: str({ min: 1, max: 100 }), timeZone: str({ min: 1, max: 100 }), display: oneOf(TIME_DISPLAYS) });
 

@@ -79,6 +79,19 @@ export async function openWorkbench(options = {}) {
       await page.waitForSelector('.pane-header[aria-label^="Runbooks"], .pane-header >> text=Runbooks', { timeout: 20_000 });
       await page.waitForTimeout(800);
     },
+    /**
+     * Opens another window of the same editor (same server, same user) on another folder:
+     * a second browser page, with its own extension host.
+     */
+    async openWindow(folder) {
+      const other = await browser.newPage({ viewport, colorScheme: theme === 'light' ? 'light' : 'dark' });
+      other.on('pageerror', (e) => pageErrors.push(e.message));
+      await other.goto(workbenchUrl(server, { folder, extensionDevelopmentPath: useDevelopmentExtension ? projectDir : undefined }));
+      await other.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      await other.waitForSelector('.activitybar', { timeout: 60_000 });
+      await other.waitForTimeout(2500);
+      return other;
+    },
     async close() {
       await browser.close().catch(() => {});
       await server.stop();

@@ -51,7 +51,7 @@ describe('Incidents: commands, journal and timeline in the real editor', () => {
     const incident = await run<{ id: string; title: string; severity: string; status: string; roles: Record<string, string> }>('oncall.declareIncident', {
       title: 'Checkout returns 502', severity: 'SEV2', commander: 'Ana', summary: 'Card payments fail for some users',
     });
-    assert.match(incident.id, /^INC-\d{8}-\d{3}$/);
+    assert.match(incident.id, /^INC-\d{8}-[0-9A-HJKMNP-TV-Z]{5}$/);
     assert.equal(incident.title, 'Checkout returns 502');
     assert.equal(incident.severity, 'SEV2');
     assert.equal(incident.status, 'investigating');

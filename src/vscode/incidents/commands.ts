@@ -11,6 +11,7 @@ import type { TimeFormatter } from '../../incidents/timeFormat';
 import type { UpdateDraft } from '../../protocol/timeline';
 import { readFrontMatter } from '../../runbooks/frontMatter';
 import { SEVERITIES } from '../../runbooks/model';
+import { ShareError } from '../../git/shareRepo';
 import { UserError, type CommandContext, type CommandSpec } from '../commandRegistry';
 import type { AuthorSource } from './author';
 
@@ -56,15 +57,15 @@ export function incidentCommands(deps: IncidentCommandDeps): CommandSpec[] {
   ].map(withUserErrors);
 }
 
-/** Turns input errors from the core into messages for the user. */
-function withUserErrors(spec: CommandSpec): CommandSpec {
+/** Turns input errors from the core (and refusals of the sharing remote) into messages for the user. */
+export function withUserErrors(spec: CommandSpec): CommandSpec {
   return {
     ...spec,
     run: async (arg, ctx) => {
       try {
         return await spec.run(arg, ctx);
       } catch (err) {
-        if (err instanceof IncidentInputError) throw new UserError(err.message);
+        if (err instanceof IncidentInputError || err instanceof ShareError) throw new UserError(err.message);
         throw err;
       }
     },
@@ -78,6 +79,7 @@ async function pickIncident(deps: IncidentCommandDeps, arg: Arg, ctx: CommandCon
   const given = str(arg?.incidentId) ?? str(arg?.target);
   if (given) {
     book.require(given);
+    await book.ensureLoaded(given);
     return given;
   }
   const active = deps.activeId();

@@ -9,7 +9,7 @@ import { severityDetail, severityLabel } from '../../incidents/severity';
 import { draftStatusUpdate, postingProblem } from '../../incidents/statusUpdate';
 import type { TimeFormatter } from '../../incidents/timeFormat';
 import { SEVERITIES } from '../../runbooks/model';
-import { createTimelineDispatcher, type HostMessage, type IncidentView, type UpdateDraft, type WebviewRequest } from '../../protocol/timeline';
+import { createTimelineDispatcher, type HostMessage, type IncidentView, type ShareView, type UpdateDraft, type WebviewRequest } from '../../protocol/timeline';
 import { timelineHtml } from './timelineHtml';
 
 export const TIMELINE_VIEW_TYPE = 'oncall.timeline';
@@ -40,6 +40,8 @@ export interface TimelineDeps {
   clock(): number;
   /** How times are written (the setting, the language, the zone). */
   time(): TimeFormatter;
+  /** Sharing state for the header (absent: the incident is not shared). */
+  share?(incidentId: string): ShareView | undefined;
 }
 
 /** globalState key: the status update being written per incident (until it is posted). */
@@ -67,9 +69,9 @@ export class UpdateDraftStore {
   }
 }
 
-export function incidentView(book: IncidentBook, incidentId: string, cadence: CadenceConfig, now: number): IncidentView {
+export function incidentView(book: IncidentBook, incidentId: string, cadence: CadenceConfig, now: number, share?: ShareView): IncidentView {
   const incident = book.require(incidentId);
-  return { incident, schedule: updateSchedule(book.events(incidentId), cadence, now, incident) };
+  return { incident, schedule: updateSchedule(book.events(incidentId), cadence, now, incident), ...(share ? { share } : {}) };
 }
 
 class TimelinePanelHost {
@@ -156,7 +158,7 @@ class TimelinePanelHost {
   }
 
   private view(): IncidentView {
-    return incidentView(this.deps.book, this.incidentId, this.deps.cadence(), this.deps.clock());
+    return incidentView(this.deps.book, this.incidentId, this.deps.cadence(), this.deps.clock(), this.deps.share?.(this.incidentId));
   }
 
   /** Re-sends the header (the schedule changes with time and settings). */
@@ -166,6 +168,7 @@ class TimelinePanelHost {
 
   private async sendInit(): Promise<void> {
     await this.deps.loaded;
+    await this.deps.book.ensureLoaded(this.incidentId);
     const draft = await this.deps.book.journal.readDraft(this.incidentId);
     const updateDraft = this.updateDrafts.get(this.incidentId);
     await this.post({
@@ -300,7 +303,7 @@ export class TimelinePanels implements vscode.Disposable {
           // The page keeps its incident id in its state; if that state was lost (the host died
           // before the workbench saved it), the panel title still starts with the id.
           const fromState = (state as { incidentId?: unknown } | undefined)?.incidentId;
-          const fromTitle = /^(INC-\d{8}-\d{3,})\b/.exec(panel.title)?.[1];
+          const fromTitle = /^(INC-\d{8}-(?:\d{3,}|[0-9A-HJKMNP-TV-Z]{5}))\b/.exec(panel.title)?.[1];
           const incidentId = typeof fromState === 'string' ? fromState : fromTitle;
           if (!incidentId || !deps.book.incident(incidentId) || this.hosts.has(incidentId)) {
             deps.log.info(`closing a restored timeline panel for ${incidentId ?? 'an unknown incident'}`);

@@ -4,7 +4,7 @@ import type { SaveState } from '../../incidents/model';
 import type { IncidentView, SeverityChoice } from '../../protocol/timeline';
 import { el } from '../dom';
 import { badge } from '../toolkit';
-import { duration, formatTime, STATUS_NAMES, timeFormatter } from './render';
+import { duration, formatTime, renderShare, STATUS_NAMES, timeFormatter } from './render';
 
 export class Header {
   readonly element = el('header', 'incident-header');
@@ -14,6 +14,8 @@ export class Header {
   private readonly elapsed = el('span', 'elapsed');
   private readonly nextUpdate = el('span', 'next-update');
   private readonly saved = el('span', 'save-state');
+  /** Shared with the team, or how many events have not reached it yet. */
+  private readonly share = el('span', 'share-state');
   private view: IncidentView | undefined;
   private severities: SeverityChoice[] = [];
 
@@ -21,7 +23,8 @@ export class Header {
     this.title.id = 'incident-title';
     this.saved.setAttribute('role', 'status');
     this.saved.setAttribute('aria-live', 'polite');
-    this.facts.append(this.badges, this.elapsed, this.nextUpdate, this.saved);
+    this.share.setAttribute('role', 'status');
+    this.facts.append(this.badges, this.elapsed, this.nextUpdate, this.saved, this.share);
     this.element.append(this.title, this.facts);
     setInterval(() => this.tick(), 1000);
   }
@@ -39,6 +42,7 @@ export class Header {
       badge(STATUS_NAMES[i.status], `status ${i.status}`),
       ...(i.unknownEvents ? [badge(`${i.unknownEvents} unknown event(s)`, 'unknown')] : []),
     );
+    renderShare(this.share, view.share);
     this.tick();
   }
 

@@ -2,6 +2,7 @@
 // titles, names, commands, runbook names) is set with textContent, never parsed as HTML.
 import { formatDuration } from '../../incidents/duration';
 import type { Incident, TimelineEvent } from '../../incidents/model';
+import type { ShareView } from '../../protocol/timeline';
 import { MILESTONE_NAMES, ROLE_NAMES, STATUS_NAMES } from '../../incidents/names';
 import { TimeFormatter } from '../../incidents/timeFormat';
 import { el } from '../dom';
@@ -79,6 +80,8 @@ function summaryLine(e: TimelineEvent, byId: Map<string, TimelineEvent>): { kind
       const target = byId.get(e.target);
       return { kind: 'Correction', text: `${target ? `${formatTime(target.time)}: ` : ''}${e.text}` };
     }
+    case 'joined':
+      return { kind: 'Joined', text: e.role ? `as ${ROLE_NAMES[e.role]}` : 'joined the response' };
     case 'unknown':
       return { kind: `Unknown event (${e.originalType || 'no type'})`, text: 'Written by a newer version; kept as it is.' };
   }
@@ -136,4 +139,15 @@ export function renderEvent(e: TimelineEvent, incident: Incident, byId: Map<stri
   // On the meta line, so a row is two lines high.
   meta.append(row);
   return li;
+}
+
+/** The sharing line of the header: shared or not, and what has not reached the team yet. */
+export function renderShare(line: HTMLElement, share: ShareView | undefined): void {
+  line.hidden = !share?.shared;
+  if (!share?.shared) return;
+  const parts = [share.unshared > 0 ? `Not shared yet (${share.unshared} event${share.unshared === 1 ? '' : 's'})` : 'Shared with the team'];
+  if (share.unshared > 0 && share.detail) parts.push(share.detail);
+  if (share.problems > 0) parts.push(`${share.problems} problem(s) in teammates' events set aside`);
+  line.textContent = parts.join(' — ');
+  line.classList.toggle('not-shared', share.unshared > 0);
 }

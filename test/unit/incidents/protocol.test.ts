@@ -174,6 +174,19 @@ describe('timeline protocol', () => {
     assert.equal(validateHostMessage({ type: 'saveState', state: 'lost' }).ok, false);
   });
 
+  it('carries how far sharing got in the view, checked like the rest', () => {
+    const events = [declared(), at(1, 'note', { text: 'x', writer: 'wa000000000' }), at(2, 'joined', { role: 'scribe', writer: 'wb000000000', author: 'Bo' })];
+    const incident = foldIncident(events);
+    const schedule = updateSchedule(events, DEFAULT_CADENCE, T0);
+    const share = { shared: true, unshared: 3, problems: 1, detail: 'The remote could not be reached.' };
+    assert.equal(validateHostMessage(JSON.parse(JSON.stringify({ type: 'view', view: { incident, schedule, share } }))).ok, true);
+    assert.equal(validateHostMessage(JSON.parse(JSON.stringify({ type: 'events', view: { incident, schedule }, events }))).ok, true, 'writer ids and joined events pass');
+    for (const bad of [{ ...share, unshared: -1 }, { ...share, shared: 'yes' }, { ...share, extra: 1 }, { shared: true }]) {
+      assert.equal(validateHostMessage({ type: 'view', view: { incident, schedule, share: bad } }).ok, false, JSON.stringify(bad));
+    }
+    assert.equal(validateHostMessage({ type: 'events', view: { incident, schedule }, events: [{ ...events[1], writer: '../x' }] }).ok, false, 'a malformed writer id is refused');
+  });
+
   it('the page-side tracker matches replies to requests by id', async () => {
     const sent: WebviewMessage[] = [];
     const t = new RequestTracker((m) => sent.push(m), 'p');
