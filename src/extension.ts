@@ -13,11 +13,23 @@ import { registerEvidenceFeatures } from './vscode/evidence/register';
 export function activate(context: vscode.ExtensionContext): OnCallApi {
   const log = vscode.window.createOutputChannel('On-Call Runbooks', { log: true });
   context.subscriptions.push(log);
-  const base = { context, log };
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const base = { context, log, ready };
 
   const alerts = new AlertInbox();
   const runbooks = registerRunbookFeatures(base, alerts);
   const incidents = registerIncidentFeatures(base);
+  // api.ready: the first complete index (built after activate() returns) and the incident store.
+  setTimeout(() => {
+    const started = Date.now();
+    void Promise.all([runbooks.whenCurrent(), incidents.loaded])
+      .catch((err: unknown) => log.warn(`readiness: ${err instanceof Error ? err.message : String(err)}`))
+      .then(() => {
+        log.info(`ready in ${Date.now() - started} ms after activation`);
+        markReady();
+      });
+  }, 0);
   const run = registerRunFeatures(base, runbooks, incidents, alerts);
   const postmortems = registerPostmortemFeatures(base, incidents);
   const evidence = registerEvidenceFeatures(base, { runbooks, incidents, run, alerts });
@@ -37,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): OnCallApi {
   registerCommands(base, [{ id: 'oncall.showLog', run: () => log.show() }]);
 
   log.info(`activated (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
-  return createApi(runbooks, incidents, run, evidence.testing);
+  return createApi(runbooks, incidents, run, ready, evidence.testing);
 }
 
 export function deactivate(): void {

@@ -2,7 +2,7 @@
 // and 002): time to detect = impact started → detected; time to acknowledge = detected →
 // response started (acknowledged); time to mitigate = acknowledged → mitigated; time to
 // resolve = detected → resolved.
-import { MILESTONE_LABELS } from './labels';
+import { MILESTONE_NAMES } from './names';
 import type { Incident, Milestone, Severity } from './model';
 import { RESPOND_WITHIN_MINUTES } from './severity';
 
@@ -68,7 +68,7 @@ export function incidentMetrics(incident: Incident): Metric[] {
     if (goal !== undefined) metric.goalMs = goal;
     const from = at(d.from);
     const to = at(d.to);
-    const name = (m: Milestone) => `“${MILESTONE_LABELS[m].toLowerCase()}”`;
+    const name = (m: Milestone) => `“${MILESTONE_NAMES[m].toLowerCase()}”`;
     if (from.time === undefined || Number.isNaN(from.time)) return { ...metric, missing: `no ${name(d.from)} milestone` };
     if (to.time === undefined || Number.isNaN(to.time)) return { ...metric, missing: `no ${name(d.to)} milestone` };
     if (to.time < from.time) return { ...metric, missing: `${name(d.to)} is before ${name(d.from)}` };

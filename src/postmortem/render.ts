@@ -5,7 +5,7 @@
 import { stringify } from 'yaml';
 import { formatDuration } from '../incidents/duration';
 import { compareEvents } from '../incidents/eventSchema';
-import { MILESTONE_LABELS, ROLE_LABELS } from '../incidents/labels';
+import { MILESTONE_NAMES, ROLE_NAMES } from '../incidents/names';
 import { METRIC_LABELS, type Metric } from '../incidents/metrics';
 import type { Incident, Milestone, Role, TimelineEvent } from '../incidents/model';
 import { RESPOND_WITHIN_MINUTES } from '../incidents/severity';
@@ -19,7 +19,7 @@ import { DEFAULT_POSTMORTEM_POLICY, type PostmortemPolicy } from './policy';
 import { writeRegion, type RegionName } from './regions';
 import { timelineRegion, type TimelineOptions } from './timelineSection';
 
-export { ROLE_LABELS };
+export { ROLE_NAMES as ROLE_LABELS };
 
 export interface RenderOptions extends TimelineOptions {
   /** The incident id to use when the journal has no events at all. */
@@ -203,7 +203,7 @@ function overview(id: string, incident: Incident | undefined, facts: IncidentFac
     ['Duration', facts.durationMs === undefined ? '_not resolved yet_' : `${formatDuration(facts.durationMs)} (${facts.durationFrom ?? 'declaration'} to resolution)`],
   ];
   for (const role of ['commander', 'techLead', 'commsLead', 'scribe'] as const) {
-    rows.push([ROLE_LABELS[role], incident.roles[role] ? escapeInline(incident.roles[role]) : '_not assigned_']);
+    rows.push([ROLE_NAMES[role], incident.roles[role] ? escapeInline(incident.roles[role]) : '_not assigned_']);
   }
   rows.push(['Services', facts.services.length ? facts.services.map(escapeInline).join(', ') : '_none recorded_']);
   if (facts.alert) rows.push(['Alert', alertText(facts.alert)]);
@@ -217,7 +217,7 @@ function overview(id: string, incident: Incident | undefined, facts: IncidentFac
 
   const metricRows = facts.metrics.map((m) => [
     METRIC_LABELS[m.name],
-    `${MILESTONE_LABELS[m.from]} → ${MILESTONE_LABELS[m.to]}`,
+    `${MILESTONE_NAMES[m.from]} → ${MILESTONE_NAMES[m.to]}`,
     m.ms === undefined ? `_not measured: ${m.missing ?? 'missing milestone'}_` : `${formatDuration(m.ms)}${m.estimated ? ' (estimated)' : ''}`,
     m.goalMs === undefined ? '—' : `${formatDuration(m.goalMs)}${m.withinGoal === undefined ? '' : m.withinGoal ? ' (met)' : ' (missed)'}`,
   ]);

@@ -4,7 +4,7 @@
 // reached anyone.
 import { formatDuration } from '../incidents/duration';
 import { compareEvents } from '../incidents/eventSchema';
-import { MILESTONE_LABELS, ROLE_LABELS } from '../incidents/labels';
+import { MILESTONE_NAMES, ROLE_NAMES } from '../incidents/names';
 import type { Incident, TimelineEvent } from '../incidents/model';
 import { displayPath, runTime, type CommandRunEvent } from './facts';
 import { utcDateTime } from './format';
@@ -88,11 +88,11 @@ export function describeEvent(e: TimelineEvent, incident: Incident): string | un
       return `Severity **${e.from} → ${e.to}**${suffix(e.reason)}`;
     case 'roleAssigned':
       return e.person.trim()
-        ? `${ROLE_LABELS[e.role]}: ${escapeInline(e.person)}${e.previous ? ` (was ${escapeInline(e.previous)})` : ''}`
-        : `${ROLE_LABELS[e.role]} unassigned`;
+        ? `${ROLE_NAMES[e.role]}: ${escapeInline(e.person)}${e.previous ? ` (was ${escapeInline(e.previous)})` : ''}`
+        : `${ROLE_NAMES[e.role]} unassigned`;
     case 'milestone': {
       const marked = e.at !== e.time ? ` (marked ${utcDateTime(e.time)})` : '';
-      return `Milestone **${MILESTONE_LABELS[e.milestone]}**${marked}${suffix(e.reason)}`;
+      return `Milestone **${MILESTONE_NAMES[e.milestone]}**${marked}${suffix(e.reason)}`;
     }
     case 'commandRun':
       return runText(e, corrected);
@@ -102,6 +102,10 @@ export function describeEvent(e: TimelineEvent, incident: Incident): string | un
       return `Update reminder snoozed for ${e.minutes} min${suffix(e.reason)}`;
     case 'summaryChanged':
       return `Summary updated: ${escapeInline(e.summary)}${e.services ? ` (services: ${e.services.map(escapeInline).join(', ') || 'none'})` : ''}`;
+    case 'customerSummaryChanged':
+      return `Customer-facing summary: ${escapeInline(e.text)}`;
+    case 'joined':
+      return `Joined the response${e.role ? ` as ${ROLE_NAMES[e.role]}` : ''}`;
     case 'changesObserved': {
       if (e.changes.length === 0) return `Looked for changes in git history: none between ${utcDateTime(e.windowStart)} and ${utcDateTime(e.windowEnd)}`;
       const list = e.changes.slice(0, 5).map((c) => `${codeSpan(`${c.repo}@${c.sha.slice(0, 7)}`)}${c.kind === 'tag' && c.ref ? ` (tag ${codeSpan(c.ref)})` : ''}`).join(', ');

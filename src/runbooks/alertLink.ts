@@ -1,10 +1,8 @@
 // Alert links: `vscode://oncall-runbooks.oncall-runbooks/alert?name=KubePodCrashLooping&namespace=prod&pod=api-7f9c`.
 // `name` is the alert; `link` (optional) is where the alert itself can be seen; every other
 // query parameter is one of the alert's labels. Labels fill the runbook's inputs of the same
-// name — compared without case and separators, so `pod_name`, `podName` and `POD-NAME` match —
-// as suggestions the engineer confirms; they go through exactly the checks and quoting typed
-// values do. Nothing here runs anything.
-import type { Placeholder } from './model';
+// name (matched by `fillInputs` in placeholders.ts) as suggestions the engineer confirms; they
+// go through exactly the checks and quoting typed values do. Nothing here runs anything.
 
 export interface AlertLink {
   name: string;
@@ -60,32 +58,6 @@ export function parseAlertQuery(query: string): AlertLinkResult {
   const link = params.get('link')?.trim();
   const alert: AlertLink = { name, labels: { ...labels }, ...(link && /^https?:\/\//i.test(link) && link.length <= 2000 ? { link } : {}) };
   return { ok: true, alert, ignored };
-}
-
-/** A name compared without case and separators: `pod_name`, `podName`, `POD-NAME` → `podname`. */
-export function normalizeInputName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-export interface LabelSuggestion {
-  value: string;
-  /** The label it came from, as the alert named it. */
-  label: string;
-}
-
-/** For each placeholder, the label of the same name (if any), as a value to confirm. */
-export function suggestionsFromLabels(placeholders: readonly Pick<Placeholder, 'name'>[], labels: Readonly<Record<string, string>>): Record<string, LabelSuggestion> {
-  const byName = new Map<string, LabelSuggestion>();
-  for (const [label, value] of Object.entries(labels)) {
-    const key = normalizeInputName(label);
-    if (key && !byName.has(key)) byName.set(key, { value, label });
-  }
-  const out: Record<string, LabelSuggestion> = {};
-  for (const p of placeholders) {
-    const hit = byName.get(normalizeInputName(p.name));
-    if (hit && !Object.prototype.hasOwnProperty.call(out, p.name)) out[p.name] = hit;
-  }
-  return out;
 }
 
 /** `namespace=prod, pod=api-7f9c` (values cut for display). */

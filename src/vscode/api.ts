@@ -24,6 +24,11 @@ export interface OnCallApi {
     byAlert(name: string): RunbookSummary[];
   };
   incidents: IncidentFeatures['api'];
+  /**
+   * Resolves once the first complete runbook index and the incident store are loaded: before
+   * that, `runbooks.all()` and `incidents.all()` may answer with partial lists. Never rejects.
+   */
+  ready: Promise<void>;
   /** Present only when the extension runs its own tests (ExtensionMode.Test). */
   testing?: { run?: RunTesting; runbooks?: RunbookTesting; evidence?: EvidenceTesting };
 }
@@ -42,7 +47,7 @@ export function summarize(runbook: Runbook): RunbookSummary {
   };
 }
 
-export function createApi(runbooks: RunbookService, incidents: IncidentFeatures, run?: RunFeatures, evidence?: EvidenceTesting): OnCallApi {
+export function createApi(runbooks: RunbookService, incidents: IncidentFeatures, run?: RunFeatures, ready: Promise<void> = Promise.resolve(), evidence?: EvidenceTesting): OnCallApi {
   const real = () => runbooks.all().filter((r) => !r.isReadme);
   return {
     runbooks: {
@@ -55,6 +60,7 @@ export function createApi(runbooks: RunbookService, incidents: IncidentFeatures,
       },
     },
     incidents: incidents.api,
+    ready,
     ...(run?.testing || runbooks.testing
       ? { testing: { ...(run?.testing ? { run: run.testing } : {}), ...(runbooks.testing ? { runbooks: runbooks.testing } : {}), ...(evidence ? { evidence } : {}) } }
       : {}),

@@ -10,7 +10,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeWorkspace } from '../harness/codeServer.mjs';
-import { openWorkbench, timelineFrame } from '../harness/workbench.mjs';
+import { openWorkbench } from '../harness/workbench.mjs';
+import { timelineFrame } from './lib/timeline.mjs';
 
 const RUNBOOK = 'checkout-crashloop.md';
 

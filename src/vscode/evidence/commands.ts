@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { IncidentInputError, type IncidentBook } from '../../incidents/book';
 import { parseLineRange, pinEvidence, EvidenceRangeError } from '../../incidents/evidence';
 import type { TimelineEvent } from '../../incidents/model';
-import { severityDetail, severityLabel } from '../../incidents/severity';
+import { severityPick } from '../../incidents/severity';
 import { describeLabels } from '../../runbooks/alertLink';
 import { SEVERITIES, type Severity } from '../../runbooks/model';
 import type { AlertInbox } from '../alerts/inbox';
@@ -196,7 +196,10 @@ function declareFromAlert(deps: EvidenceDeps): CommandSpec {
         title = typed;
         const order = runbookSeverity ? [runbookSeverity, ...SEVERITIES.filter((s) => s !== runbookSeverity)] : [...SEVERITIES];
         const pick = await vscode.window.showQuickPick(
-          order.map((level) => ({ label: severityLabel(level), description: level === runbookSeverity ? "the runbook's severity" : undefined, detail: severityDetail(level), level })),
+          order.map((level) => {
+            const item = severityPick(level);
+            return { ...item, description: level === runbookSeverity ? `the runbook's severity · ${item.description}` : item.description, level };
+          }),
           { title: `Declare Incident from ${alert.name} (2/2)`, placeHolder: 'Severity: how bad is it?', matchOnDetail: true },
         );
         if (!pick) return undefined;

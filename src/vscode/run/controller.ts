@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { CommandTextError, isSecretName, prepareCommand, renderCommand, renderForCopy, type CommandTemplate } from '../../shell/commandText';
 import { compileDangerPatterns, findDanger } from '../../shell/danger';
 import type { CodeBlock, DangerFinding, Placeholder, RunRecord } from '../../runbooks/model';
-import { suggestionsFromLabels } from '../../runbooks/alertLink';
+import { explainInput, fillInputs } from '../../runbooks/placeholders';
 import type { AlertInbox } from '../alerts/inbox';
 import { outputCapChars, type RunEvidence } from './evidence';
 import { isRunnable } from '../../runbooks/runnable';
@@ -13,7 +13,7 @@ import { UserError, type CommandContext } from '../commandRegistry';
 import type { BaseServices, IncidentHook, RunbookService } from '../services';
 import { confirmDanger } from './confirm';
 import type { LastRuns } from './lastRuns';
-import { askForValues, PlaceholderMemory } from './prompts';
+import { askForValues, keepsTerminalValue, PlaceholderMemory } from './prompts';
 import { pickBlock, resolveBlock } from './targets';
 import { chooseShell, RunTerminals, ShellIntegrationRunner, waitForFirstPrompt, waitForShellIntegration } from './terminals';
 
@@ -34,6 +34,15 @@ function template(block: CodeBlock): CommandTemplate {
   } catch (err) {
     if (err instanceof CommandTextError) throw new UserError(`Block ${block.index} cannot run as written: ${err.message}.`);
     throw err;
+  }
+}
+
+/** The runbook's text as the editor has it (open and unsaved, or on disk), for explanations. */
+async function documentText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return (await vscode.workspace.openTextDocument(uri)).getText();
+  } catch {
+    return undefined;
   }
 }
 
@@ -64,20 +73,33 @@ export class RunController {
     if (!blockIsRunnable(block, uri)) {
       throw new UserError(`Block ${block.index} of “${runbook.title}” is ${block.lang ? `\`${block.lang}\`` : 'not shell'}: it can be copied, not run (see the setting oncall.run.languages).`);
     }
-    const prepared = template(block);
+    let prepared = template(block);
     if (!prepared.steps.length) throw new UserError(`Block ${block.index} of “${runbook.title}” has no command to run${prepared.transcript ? ' (a transcript without `$ ` prompt lines)' : ''}.`);
 
     const scope = this.incidents.activeIncidentId() ?? '';
-    let values: Record<string, string> | undefined = resolved.values;
+    let values: Record<string, string> = resolved.values;
     const missing = prepared.placeholders.filter((p) => !Object.prototype.hasOwnProperty.call(values, p.name));
-    if (missing.length && ctx.fromCode) {
-      throw new UserError(`No value for ${missing.map((p) => p.raw).join(', ')}: pass ${missing.length === 1 ? 'it' : 'them'} in \`values\`.`);
+    // A `$NAME` the runbook never sets defaults to the terminal's own value: not an error from code.
+    const required = missing.filter((p) => p.style !== 'variable');
+    if (required.length && ctx.fromCode) {
+      throw new UserError(`No value for ${required.map((p) => p.raw).join(', ')}: pass ${required.length === 1 ? 'it' : 'them'} in \`values\`.`);
     }
-    if (missing.length) {
-      values = await askForValues(prepared.placeholders, values, {
-        memory: this.memory, scope, allowDash: block.allowDashValues, title: `Run: ${runbook.title}`, suggestions: this.labelSuggestions(missing),
+    if (missing.length && !ctx.fromCode) {
+      const markdown = await documentText(uri);
+      const asked = await askForValues(prepared.placeholders, values, {
+        memory: this.memory, scope, allowDash: block.allowDashValues, title: `Run: ${runbook.title}`,
+        describe: (p) => (markdown === undefined ? undefined : explainInput(markdown, p, block.startLine)),
+        suggestions: this.labelSuggestions(missing),
       });
-      if (!values) return undefined;
+      if (!asked) return undefined;
+      values = asked;
+    }
+    // Variables left empty stay `$NAME` in the command, so the shell expands its own value.
+    const fromTerminal = new Set(prepared.placeholders.filter((p) => keepsTerminalValue(p, values[p.name])).map((p) => p.name));
+    if (fromTerminal.size > 0) {
+      const keep = (p: Placeholder) => !(p.style === 'variable' && fromTerminal.has(p.name));
+      prepared = template({ ...block, placeholders: block.placeholders.filter(keep) });
+      values = Object.fromEntries(Object.entries(values).filter(([name]) => !fromTerminal.has(name)));
     }
     let rendered;
     try {
@@ -162,8 +184,10 @@ export class RunController {
   private labelSuggestions(placeholders: readonly Placeholder[]) {
     const alert = this.alerts?.current();
     if (!alert) return undefined;
-    const found = suggestionsFromLabels(placeholders, alert.labels);
-    return Object.fromEntries(Object.entries(found).map(([name, s]) => [name, { ...s, alert: alert.name }]));
+    const found = fillInputs(placeholders, alert.labels);
+    // The label each value came from, to say so in the prompt.
+    const labelOf = (value: string) => Object.keys(alert.labels).find((k) => alert.labels[k] === value) ?? '';
+    return Object.fromEntries(Object.entries(found).map(([name, value]) => [name, { value, label: labelOf(value), alert: alert.name }]));
   }
 
   /** oncall.copyCodeBlock: the command text (values given filled in, the rest as written). */

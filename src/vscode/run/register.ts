@@ -32,7 +32,7 @@ export interface RunFeatures {
 
 /** Running and copying code blocks: CodeLens, terminal, exit codes. */
 export function registerRunFeatures(base: BaseServices, runbooks: RunbookService, incidents: IncidentHook, alerts?: AlertInbox): RunFeatures {
-  const terminals = new RunTerminals();
+  const terminals = new RunTerminals((id) => incidents.incidentTitle?.(id));
   const lastRuns = new LastRuns();
   const recentRuns = new RecentRuns();
   const outputs = new OutputDocuments();

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { formatDuration, incidentSpan } from '../../../src/incidents/duration';
 import { EVENT_FIELDS } from '../../../src/incidents/eventSchema';
 import { MILESTONES, ROLES } from '../../../src/incidents/model';
-import { RESPOND_WITHIN_MINUTES, severityDetail } from '../../../src/incidents/severity';
+import { RESPOND_WITHIN_MINUTES, severityPick } from '../../../src/incidents/severity';
 import { foldIncident } from '../../../src/incidents/state';
 import { splitFrontMatter } from '../../../src/postmortem/frontMatter';
 import { parseRegions, writeRegion } from '../../../src/postmortem/regions';
@@ -93,7 +93,7 @@ describe('post-mortem: what a reviewer reads', () => {
   it('sets the acknowledge goal the severity picker states', () => {
     for (const level of ['SEV1', 'SEV2'] as const) {
       const minutes = RESPOND_WITHIN_MINUTES[level]!;
-      assert.match(severityDetail(level), new RegExp(`${minutes} minutes`), `the picker says ${minutes} minutes for ${level}`);
+      assert.match(severityPick(level).description, new RegExp(`${minutes} minutes`), `the picker says ${minutes} minutes for ${level}`);
       const b = builder('INC-20261201-004');
       b.add('A', { type: 'declared', title: 'T', severity: level, summary: '', services: [] });
       assert.match(renderPostmortem(b.events), new RegExp(`\\| Time to acknowledge \\| Detected → Acknowledged \\| [^|]+ \\| ${formatDuration(minutes * 60_000)}`));

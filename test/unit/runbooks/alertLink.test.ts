@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { describeLabels, normalizeInputName, parseAlertQuery, suggestionsFromLabels } from '../../../src/runbooks/alertLink';
+import { describeLabels, parseAlertQuery } from '../../../src/runbooks/alertLink';
 import { refuseValue } from '../../../src/shell/quote';
 
 describe('alert links with labels', () => {
@@ -31,11 +31,5 @@ describe('alert links with labels', () => {
     assert.equal(refuseValue(r.alert.labels.pod), null, 'quoted like any typed value');
     assert.match(String(refuseValue(r.alert.labels.ns)), /control character/, 'refused like a typed value with a line break');
     assert.equal(describeLabels(r.alert.labels), "pod=x'; touch /tmp/pwned; echo ', ns=a\\x0ab");
-  });
-
-  it('matches inputs by name, without case and separators', () => {
-    assert.equal(normalizeInputName('POD-NAME'), normalizeInputName('podName'));
-    const s = suggestionsFromLabels([{ name: 'NAMESPACE' }, { name: 'pod_name' }, { name: 'region' }], { namespace: 'prod', 'pod-name': 'api-7f9c', 'app.kubernetes.io/name': 'api' });
-    assert.deepEqual(s, { NAMESPACE: { value: 'prod', label: 'namespace' }, pod_name: { value: 'api-7f9c', label: 'pod-name' } });
   });
 });
