@@ -160,9 +160,14 @@ export const checks = [
         await closeOut.click();
         await quickInput(page);
         await page.keyboard.press('Enter'); // External (customers)
-        const posted = await toastButton(page, 'Draft external update', 'Mark as Posted');
-        await posted.click();
-        const pm = await toastButton(page, 'Now the post-mortem', 'Draft Post-Mortem');
+        // The final update opens in the timeline's composer: post it there.
+        frame = await timelineFrame(page);
+        const post = frame.locator('#mark-posted');
+        await post.waitFor({ state: 'visible', timeout: 30_000 });
+        await frame.waitForFunction(() => /resolved/i.test(document.querySelector('#update-text, textarea#update-text, .update-panel textarea')?.value ?? ''), undefined, { timeout: 30_000 }).catch(() => undefined);
+        await wb.screenshot('evidence-7b-final-update-in-composer');
+        await post.click();
+        const pm = await toastButton(page, 'final update of', 'Draft Post-Mortem', 60_000);
         await pm.click();
         await page.waitForSelector('.tab[aria-label*="checkoutpodcrashlooping"]', { timeout: 30_000 });
         const commitOffer = await toastButton(page, 'then commit the post-mortem', 'Commit');
