@@ -210,7 +210,7 @@ export const checks = [
         await frame.waitForFunction(() => document.querySelector('#update-text').value.includes('Next update by'));
         await expectFocus(frame, 'update-text', 'the draft is ready to edit');
         const internal = await frame.evaluate(() => document.querySelector('#update-text').value);
-        assert.match(internal, /^\[SEV2\] INC-\d{8}-\d{3}: Checkout returns 502/);
+        assert.match(internal, /^\[SEV2\] INC-\d{8}-[0-9A-Z]{3,5}: Checkout returns 502/);
         assert.match(internal, /Next update by \d{2}:\d{2} \(\d{2}:\d{2} UTC\)\./, 'local time with UTC beside it');
         const promise = await frame.evaluate(() => document.querySelector('#update-promise').textContent);
         const promised = /promises the next one by (\d{2}:\d{2} \(\d{2}:\d{2} UTC\))/.exec(promise)?.[1];
@@ -315,7 +315,7 @@ export const checks = [
         await page.waitForSelector('.editor-instance .monaco-editor.focused', { timeout: 15_000 });
         await press(page, 'Control+Alt+N');
         await input.waitFor({ state: 'visible', timeout: 10_000 });
-        assert.match(await page.locator('.quick-input-widget').innerText(), /Note for INC-\d{8}-\d{3}/);
+        assert.match(await page.locator('.quick-input-widget').innerText(), /Note for INC-\d{8}-[0-9A-Z]{3,5}/);
         await page.keyboard.type('from the editor: the runbook says to check the replica first');
         await press(page, 'Enter');
         await frame.waitForFunction(() => [...document.querySelectorAll('#events li.type-note .body')].some((b) => b.textContent.startsWith('from the editor')), undefined, { timeout: 15_000 });
