@@ -61,10 +61,10 @@ async function expectFocus(frame, id, what) {
 
 /** Themes the panel is checked in: the workbench's own, chosen by name. */
 const THEMES = [
-  { name: 'light', colorTheme: 'Default Light Modern' },
-  { name: 'dark', colorTheme: 'Default Dark Modern' },
-  { name: 'high-contrast', colorTheme: 'Default High Contrast' },
-  { name: 'high-contrast-light', colorTheme: 'Default High Contrast Light' },
+  { name: 'light', colorTheme: 'Default Light Modern', kind: 'vs' },
+  { name: 'dark', colorTheme: 'Default Dark Modern', kind: 'vs-dark' },
+  { name: 'high-contrast', colorTheme: 'Default High Contrast', kind: 'hc-black' },
+  { name: 'high-contrast-light', colorTheme: 'Default High Contrast Light', kind: 'hc-light' },
 ];
 
 /** An incident with one of each kind of row: notes (one a follow-up), a status change, a role, a milestone, a posted update, a pin, a correction. */
@@ -359,6 +359,9 @@ export const checks = [
       const wb = await openWorkbench({ colorTheme: theme.colorTheme, viewport: { width: 1500, height: 950 }, env: { TZ: ZONE } });
       try {
         const { page } = wb;
+        // A scan in the wrong theme would pass for the wrong reason: the workbench must show the kind asked for.
+        const kind = await page.evaluate(() => ['hc-black', 'hc-light', 'vs-dark', 'vs'].find((k) => document.querySelector('.monaco-workbench')?.classList.contains(k)));
+        assert.equal(kind, theme.kind, `the workbench shows the ${theme.colorTheme} theme`);
         await declareFromPalette(wb, { title: 'Checkout returns 502 for card payments', severity: 'SEV2' });
         const frame = await timelineFrame(page);
         await waitForEvents(frame, 1);
