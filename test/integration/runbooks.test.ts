@@ -52,6 +52,8 @@ describe('Runbook index', function () {
     root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     assert.ok(api.testing?.runbooks, 'the extension runs in test mode');
     tree = api.testing.runbooks;
+    // Every test reads a complete index, also when it runs alone (--grep).
+    await tree.whenCurrent();
     // For the report (speed is measured, never asserted): registration does no file I/O.
     const out = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test-output');
     fs.mkdirSync(out, { recursive: true });
@@ -131,6 +133,11 @@ describe('Runbook index', function () {
     const alert = target.alerts[0]!;
     const summary = await vscode.commands.executeCommand<Summary>('oncall.openRunbookForAlert', { alert: alert.toLowerCase() });
     assert.deepEqual(summary, api.runbooks.byAlert(alert)[0]);
+    // The API looks alerts up like the command does: case, `_`/`-`/spaces do not matter.
+    const loose = alert.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    assert.notEqual(loose, alert);
+    assert.deepEqual(api.runbooks.byAlert(loose).map((r) => r.path), api.runbooks.byAlert(alert).map((r) => r.path));
+    assert.ok(api.runbooks.byAlert(alert).length > 0);
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, summary.path);
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('oncall.openRunbookForAlert', { alert: 'NoSuchAlertAnywhere' })), /No runbook answers/);
   });

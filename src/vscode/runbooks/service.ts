@@ -69,6 +69,10 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
     return this.index.all();
   }
 
+  byAlert(alert: string): readonly Runbook[] {
+    return this.index.byAlert(alert);
+  }
+
   async get(uri: vscode.Uri): Promise<Runbook | undefined> {
     if (uri.scheme !== 'file' && uri.scheme !== 'untitled') return undefined;
     const path = uri.fsPath;
