@@ -202,6 +202,25 @@ describe('Runbook index', function () {
     await eventually('the stale diagnostic to clear', () => !vscode.languages.getDiagnostics(uri).some((d) => d.code === 'stale'));
   });
 
+  it('shows a convention most runbooks do not follow as one suggestion on the folder, not a warning per file', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const ownerSuggestion = () => vscode.languages.getDiagnostics(folder).find((d) => d.code === 'missing-owner');
+    assert.equal(ownerSuggestion(), undefined, 'the sample runbooks mostly name an owner');
+    // Enough runbooks without an owner that fewer than half of the folder's runbooks name one.
+    const files = Array.from({ length: 30 }, (_, i) =>
+      write(`ownerless-area/ownerless-${i}.md`, `# Ownerless ${i}\n\n## Diagnosis\n\n\`\`\`bash\necho ${i}\n\`\`\`\n\n## Mitigation\n\nRestart it.\n`),
+    );
+    await vscode.commands.executeCommand('oncall.refreshIndex');
+    const suggestion = await eventually('the owner suggestion on the folder', ownerSuggestion);
+    assert.equal(suggestion.severity, vscode.DiagnosticSeverity.Information);
+    assert.equal(suggestion.source, 'On-Call Runbooks');
+    assert.match(suggestion.message, /owner/);
+    assert.ok(!vscode.languages.getDiagnostics(vscode.Uri.file(files[0]!)).some((d) => d.code === 'missing-owner'), 'no per-file warning');
+    for (const f of files) fs.rmSync(f);
+    await vscode.commands.executeCommand('oncall.refreshIndex');
+    await eventually('the suggestion to go', () => ownerSuggestion() === undefined);
+  });
+
   it('markReviewed adds the date to a runbook without one, from an argument object', async () => {
     const file = write('live-area/never-reviewed.md', '---\ntitle: Never reviewed\nowner: a\nalerts: [NeverReviewed]\n---\n# Never\n');
     await eventually('the runbook', () => api.runbooks.byAlert('NeverReviewed')[0]);

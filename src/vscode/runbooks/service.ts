@@ -292,9 +292,9 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
     return config;
   }
 
-  /** Repository-level lint suggestions (conventions most runbooks do not follow), per workspace folder. */
-  lintSuggestions(): RepositorySuggestion[] {
-    return [...this.fits.values()].flatMap((f) => f.suggestions);
+  /** Repository-level lint suggestions (conventions most runbooks do not follow), per workspace folder URI. */
+  lintSuggestions(): Array<{ folder: string; suggestions: readonly RepositorySuggestion[] }> {
+    return [...this.fits].map(([folder, fit]) => ({ folder, suggestions: fit.suggestions }));
   }
 
   private lintContext(): LintContext {
