@@ -86,7 +86,7 @@ export async function timelineFrame(page, { fresh = false, timeoutMs = 60_000 } 
 }
 
 export async function addNote(frame, text) {
-  const box = frame.locator('#note-input textarea');
+  const box = frame.locator('#note-input');
   await box.fill(text);
   await box.press('Enter');
   await frame.waitForFunction((t) => [...document.querySelectorAll('#events li.type-note .body')].some((b) => b.textContent === t), text, { timeout: 30_000 });

@@ -61,10 +61,10 @@ async function expectFocus(frame, id, what) {
 
 /** Themes the panel is checked in: the workbench's own, chosen by name. */
 const THEMES = [
-  { name: 'light', colorTheme: 'Default Light Modern' },
-  { name: 'dark', colorTheme: 'Default Dark Modern' },
-  { name: 'high-contrast', colorTheme: 'Default High Contrast' },
-  { name: 'high-contrast-light', colorTheme: 'Default High Contrast Light' },
+  { name: 'light', colorTheme: 'Default Light Modern', kind: 'vs' },
+  { name: 'dark', colorTheme: 'Default Dark Modern', kind: 'vs-dark' },
+  { name: 'high-contrast', colorTheme: 'Default High Contrast', kind: 'hc-black' },
+  { name: 'high-contrast-light', colorTheme: 'Default High Contrast Light', kind: 'hc-light' },
 ];
 
 /** An incident with one of each kind of row: notes (one a follow-up), a status change, a role, a milestone, a posted update, a pin, a correction. */
@@ -210,7 +210,7 @@ export const checks = [
         await frame.waitForFunction(() => document.querySelector('#update-text').value.includes('Next update by'));
         await expectFocus(frame, 'update-text', 'the draft is ready to edit');
         const internal = await frame.evaluate(() => document.querySelector('#update-text').value);
-        assert.match(internal, /^\[SEV2\] INC-\d{8}-\d{3}: Checkout returns 502/);
+        assert.match(internal, /^\[SEV2\] INC-\d{8}-[0-9A-Z]{3,5}: Checkout returns 502/);
         assert.match(internal, /Next update by \d{2}:\d{2} \(\d{2}:\d{2} UTC\)\./, 'local time with UTC beside it');
         const promise = await frame.evaluate(() => document.querySelector('#update-promise').textContent);
         const promised = /promises the next one by (\d{2}:\d{2} \(\d{2}:\d{2} UTC\))/.exec(promise)?.[1];
@@ -315,7 +315,7 @@ export const checks = [
         await page.waitForSelector('.editor-instance .monaco-editor.focused', { timeout: 15_000 });
         await press(page, 'Control+Alt+N');
         await input.waitFor({ state: 'visible', timeout: 10_000 });
-        assert.match(await page.locator('.quick-input-widget').innerText(), /Note for INC-\d{8}-\d{3}/);
+        assert.match(await page.locator('.quick-input-widget').innerText(), /Note for INC-\d{8}-[0-9A-Z]{3,5}/);
         await page.keyboard.type('from the editor: the runbook says to check the replica first');
         await press(page, 'Enter');
         await frame.waitForFunction(() => [...document.querySelectorAll('#events li.type-note .body')].some((b) => b.textContent.startsWith('from the editor')), undefined, { timeout: 15_000 });
@@ -359,6 +359,9 @@ export const checks = [
       const wb = await openWorkbench({ colorTheme: theme.colorTheme, viewport: { width: 1500, height: 950 }, env: { TZ: ZONE } });
       try {
         const { page } = wb;
+        // A scan in the wrong theme would pass for the wrong reason: the workbench must show the kind asked for.
+        const kind = await page.evaluate(() => ['hc-black', 'hc-light', 'vs-dark', 'vs'].find((k) => document.querySelector('.monaco-workbench')?.classList.contains(k)));
+        assert.equal(kind, theme.kind, `the workbench shows the ${theme.colorTheme} theme`);
         await declareFromPalette(wb, { title: 'Checkout returns 502 for card payments', severity: 'SEV2' });
         const frame = await timelineFrame(page);
         await waitForEvents(frame, 1);
