@@ -431,7 +431,7 @@ function finalUpdateArgument(value: unknown): { audience: Audience; text?: strin
  * composer, where it is edited and posted), then — once it is posted — the post-mortem draft,
  * then committing it.
  */
-async function guideCloseOut(deps: IncidentCommandDeps, id: string): Promise<void> {
+export async function guideCloseOut(deps: IncidentCommandDeps, id: string): Promise<void> {
   const update = 'Draft Final Update…';
   const postmortem = 'Draft Post-Mortem';
   let choice = await vscode.window.showInformationMessage(`${id} is resolved. Next: the final status update, then the post-mortem.`, update, postmortem);

@@ -9,7 +9,7 @@ import type { PostmortemInfo } from '../../postmortem/report';
 import type { RunRecord } from '../../runbooks/model';
 import { registerCommands } from '../commandRegistry';
 import type { BaseServices, IncidentHook } from '../services';
-import { incidentCommands, plain } from './commands';
+import { guideCloseOut, incidentCommands, plain, type IncidentCommandDeps } from './commands';
 import { IncidentTreeProvider } from './incidentTree';
 import { startReminders } from './reminders';
 import { startSharing, type ShareStatus } from './share';
@@ -71,7 +71,7 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
     const s = sharing.status(id);
     return s.shared ? { shared: true, unshared: s.unshared, problems: s.problems, ...(s.lastError ? { detail: s.lastError.slice(0, 500) } : {}) } : undefined;
   };
-  const panels = new TimelinePanels({ context, log, book, loaded, cadence: () => cadence, clock, time, share: shareView });
+  const panels = new TimelinePanels({ context, log, book, loaded, cadence: () => cadence, clock, time, share: shareView, onResolved: (id) => void guideCloseOut(commandDeps, id).catch((err) => log.warn(`close-out of ${id}: ${err instanceof Error ? err.message : String(err)}`)) });
   const statusBar = new IncidentStatusBar({ book, activeId, cadence: () => cadence, clock, time, share: (id) => sharing.status(id) });
   const tree = new IncidentTreeProvider({ book, activeId, time, clock, share: (id) => sharing.status(id) });
   const treeView = vscode.window.createTreeView('oncall.incidents', { treeDataProvider: tree, showCollapseAll: false });
@@ -122,13 +122,14 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
     }),
   );
 
-  registerCommands(base, incidentCommands({
+  const commandDeps: IncidentCommandDeps = {
     book, loaded, author, clock, cadence: () => cadence, activeId, setActive, time,
     openTimeline: (id) => panels.open(id),
     showUpdate: (id, draft) => panels.showUpdate(id, draft),
     focusNote: (id) => panels.focusNote(id),
     activePanelIncident: () => panels.activeIncidentId(),
-  }));
+  };
+  registerCommands(base, incidentCommands(commandDeps));
   registerCommands(base, shareCommands({ book, loaded, sharing, activeId, setActive, openTimeline: (id) => panels.open(id) }));
 
   return {

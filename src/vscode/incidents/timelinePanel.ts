@@ -45,6 +45,8 @@ export interface TimelineDeps {
   time(): TimeFormatter;
   /** Sharing state for the header (absent: the incident is not shared). */
   share?(incidentId: string): ShareView | undefined;
+  /** Called after the page resolved the incident: the guided close-out (final update, then post-mortem). */
+  onResolved?(incidentId: string): void;
 }
 
 /** globalState key: the status update being written per incident (until it is posted). */
@@ -253,8 +255,11 @@ class TimelinePanelHost {
           return await book.recordStatusUpdate(id, m.audience, m.text, 'drafted');
         case 'setCustomerSummary':
           return await book.setCustomerSummary(id, m.text);
-        case 'resolve':
-          return (await book.resolve(id, m.summary)).statusEvent;
+        case 'resolve': {
+          const resolved = (await book.resolve(id, m.summary)).statusEvent;
+          this.deps.onResolved?.(id);
+          return resolved;
+        }
         case 'copyText':
           await vscode.env.clipboard.writeText(m.text);
           return undefined;
