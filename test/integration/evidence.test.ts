@@ -240,6 +240,18 @@ describe('Evidence on the record', function () {
     git('commit', '-q', '-m', 'my local work', '--', 'evidence-test/local-work.txt');
     fs.writeFileSync(path.join(workspaceDir(), 'evidence-test', 'staged.txt'), 'staged\n');
     git('add', '--', 'evidence-test/staged.txt');
+    try {
+      await closeOutToNewBranch(bare);
+    } finally {
+      // Leave the workspace as the other suites expect it (even when an assertion failed): no remote, nothing of ours staged.
+      fs.rmSync(bare, { recursive: true, force: true });
+      git('remote', 'remove', 'origin');
+      git('reset', '-q', '--', 'evidence-test/staged.txt');
+      fs.rmSync(path.join(workspaceDir(), 'evidence-test', 'staged.txt'), { force: true });
+    }
+  });
+
+  async function closeOutToNewBranch(bare: string): Promise<void> {
     const before = { head: git('rev-parse', 'HEAD'), branch: git('symbolic-ref', '--short', 'HEAD'), staged: git('diff', '--cached'), status: git('status', '--porcelain=v2') };
 
     await vscode.commands.executeCommand('oncall.resolveIncident', { incidentId, summary: 'Rolled back checkout; 5xx back under 1 %.', finalUpdate: { audience: 'external' } });
@@ -291,10 +303,5 @@ describe('Evidence on the record', function () {
       for (const local of locals) assert.ok(!committedText.includes(local), `${file} names ${local}`);
       if (file.endsWith('.md')) for (const name of INTERNAL_NAMES) assert.ok(!committedText.includes(name), `${file} shows the internal name ${name}`);
     }
-    fs.rmSync(bare, { recursive: true, force: true });
-    git('remote', 'remove', 'origin');
-    // Leave the workspace as the other suites expect it: nothing of ours staged.
-    git('reset', '-q', '--', 'evidence-test/staged.txt');
-    fs.rmSync(path.join(workspaceDir(), 'evidence-test', 'staged.txt'), { force: true });
-  });
+  }
 });
