@@ -80,9 +80,9 @@ function day(iso: string): string {
 
 function message(f: RunbookFinding, more: number): string {
   const extra = more > 0 ? ` (and ${more} earlier)` : '';
-  if (f.kind === 'failed') return `Block ${f.blockIndex + 1} failed in ${f.incidentId} on ${day(f.at)}, exit ${f.exitCode}${extra}. Check the step, then mark the runbook reviewed.`;
+  if (f.kind === 'failed') return `Step ${f.blockIndex + 1} failed in ${f.incidentId} on ${day(f.at)}, exit ${f.exitCode}${extra}. Check the step, then mark the runbook reviewed.`;
   const text = (f.text ?? '').replace(/\s+/g, ' ').trim();
-  return `Noted in ${f.incidentId} on ${day(f.at)} about block ${f.blockIndex + 1}: “${text.length > 200 ? `${text.slice(0, 199)}…` : text}”${extra}`;
+  return `Noted in ${f.incidentId} on ${day(f.at)} about step ${f.blockIndex + 1}: “${text.length > 200 ? `${text.slice(0, 199)}…` : text}”${extra}`;
 }
 
 /** The findings for one runbook as problems at their blocks: newest first, a few per block, none older than its last review. */

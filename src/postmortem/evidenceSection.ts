@@ -43,7 +43,7 @@ export function pinnedEvidence(sorted: readonly TimelineEvent[]): PinnedEvidence
 }
 
 function runHeading(run: CommandRunEvent): string {
-  return `**${utcDateTime(runTime(run))} UTC** · ${exitLabel(run).replace(/\*\*/g, '')} · ${escapeInline(run.runbookTitle)}, block ${run.blockIndex + 1} (${codeSpan(displayPath(run.runbookPath), { inTable: false })})`;
+  return `**${utcDateTime(runTime(run))} UTC** · ${exitLabel(run).replace(/\*\*/g, '')} · ${escapeInline(run.runbookTitle)}, step ${run.blockIndex + 1} (${codeSpan(displayPath(run.runbookPath), { inTable: false })})`;
 }
 
 function commandBlock(run: CommandRunEvent): string {

@@ -61,7 +61,7 @@ export function exitLabel(e: Pick<CommandRunEvent, 'exitCode' | 'unknownReason'>
 
 function runText(e: CommandRunEvent, corrected: string | undefined): string {
   const note = corrected === undefined ? '' : `<br>_(correction: ${escapeInline(corrected)})_`;
-  const source = `${escapeInline(e.runbookTitle)} (block ${e.blockIndex + 1})`;
+  const source = `${escapeInline(e.runbookTitle)} (step ${e.blockIndex + 1})`;
   const output = e.output && e.output.lines > 0 ? `; ${e.output.lines} line${e.output.lines === 1 ? '' : 's'} of output` : '';
   const attached = e.attached ? ' (ran before the incident was declared; attached)' : '';
   return `Ran ${codeLines(e.command)} from ${source}: ${exitLabel(e)}, ${formatDuration(e.durationMs)}${output}${attached}${note}`;
@@ -79,7 +79,7 @@ export function describeEvent(e: TimelineEvent, incident: Incident): string | un
       return `Declared **${e.severity}**${alert}: ${escapeInline(e.title)}${e.commander ? `; commander ${escapeInline(e.commander)}` : ''}`;
     }
     case 'note': {
-      const step = e.runbookPath !== undefined && e.blockIndex !== undefined ? ` _(about block ${e.blockIndex + 1} of ${escapeInline(displayPath(e.runbookPath))})_` : '';
+      const step = e.runbookPath !== undefined && e.blockIndex !== undefined ? ` _(about step ${e.blockIndex + 1} of ${escapeInline(displayPath(e.runbookPath))})_` : '';
       return `${correction(e.text)}${step}`;
     }
     case 'statusChanged':
@@ -108,8 +108,9 @@ export function describeEvent(e: TimelineEvent, incident: Incident): string | un
       return `Joined the response${e.role ? ` as ${ROLE_NAMES[e.role]}` : ''}`;
     case 'changesObserved': {
       if (e.changes.length === 0) return `Looked for changes in git history: none between ${utcDateTime(e.windowStart)} and ${utcDateTime(e.windowEnd)}`;
-      const list = e.changes.slice(0, 5).map((c) => `${codeSpan(`${c.repo}@${c.sha.slice(0, 7)}`)}${c.kind === 'tag' && c.ref ? ` (tag ${codeSpan(c.ref)})` : ''}`).join(', ');
-      const more = e.changes.length > 5 ? ` and ${e.changes.length - 5} more` : '';
+      const sources = changeSources(e.changes);
+      const list = sources.slice(0, 5).map(({ source, tags }) => `${codeSpan(source)}${tags.length ? ` (tag${tags.length > 1 ? 's' : ''} ${tags.map((t) => codeSpan(t)).join(', ')})` : ''}`).join(', ');
+      const more = sources.length > 5 ? ` and ${sources.length - 5} more` : '';
       return `Changes found in git history before impact start (observations, not causes; see "Changed nearby"): ${list}${more}`;
     }
     case 'pinned':
@@ -119,4 +120,16 @@ export function describeEvent(e: TimelineEvent, incident: Incident): string | un
     case 'unknown':
       return '_An event written by a newer version of the extension (kept in the journal as it is)_';
   }
+}
+
+/** Each `repo@sha` once, in order, with the tags that point at it (a tagged commit is one source, not two). */
+function changeSources(changes: ReadonlyArray<{ repo: string; sha: string; kind: string; ref?: string }>): Array<{ source: string; tags: string[] }> {
+  const bySource = new Map<string, string[]>();
+  for (const c of changes) {
+    const source = `${c.repo}@${c.sha.slice(0, 7)}`;
+    const tags = bySource.get(source) ?? [];
+    if (c.kind === 'tag' && c.ref) tags.push(c.ref);
+    bySource.set(source, tags);
+  }
+  return [...bySource].map(([source, tags]) => ({ source, tags }));
 }

@@ -195,9 +195,9 @@ describe('Evidence on the record', function () {
 
   it('shows the failed step on its runbook as a problem with a quick fix to open the incident', async () => {
     const diagnostic = await until('the failed step on the runbook', () =>
-      vscode.languages.getDiagnostics(runbookUri).find((d) => d.code === 'failed-in-incident' && d.message.startsWith(`Block 2 failed in ${incidentId}`)),
+      vscode.languages.getDiagnostics(runbookUri).find((d) => d.code === 'failed-in-incident' && d.message.startsWith(`Step 2 failed in ${incidentId}`)),
     );
-    assert.match(diagnostic.message, new RegExp(`^Block 2 failed in ${incidentId} on \\d{4}-\\d{2}-\\d{2}, exit 3`));
+    assert.match(diagnostic.message, new RegExp(`^Step 2 failed in ${incidentId} on \\d{4}-\\d{2}-\\d{2}, exit 3`));
     const blockLine = fs.readFileSync(runbook, 'utf8').split('\n').findIndex((l) => l.startsWith('echo "route /checkout'));
     assert.equal(diagnostic.range.start.line, blockLine - 1, 'on the opening fence of the block');
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', runbookUri, diagnostic.range);

@@ -119,7 +119,7 @@ export const checks = [
         await page.locator('.monaco-editor .codelens-decoration', { hasText: /last run just now, exit 0/ }).first().waitFor({ timeout: 40_000 });
         await codeLens(page, 'Run').nth(1).click();
         const failure = await toastButton(page, 'exit 3', 'Show Output', 60_000);
-        assert.match(await failure.toast.innerText(), /Checkout pods crash-looping, block 2: exit 3 — budget: 5 % - over budget/);
+        assert.match(await failure.toast.innerText(), /Checkout pods crash-looping, step 2: exit 3 — budget: 5 % - over budget/);
         assert.match(await failure.toast.innerText(), /Add Note/);
         await wb.screenshot('evidence-4-failed-run-notification');
 
@@ -151,7 +151,7 @@ export const checks = [
         const filter = page.locator('.viewpane-filter input, .viewpane-filter textarea').first();
         await filter.waitFor({ state: 'visible', timeout: 30_000 });
         await filter.fill('failed in INC-');
-        await page.waitForSelector('.markers-panel .monaco-list-row >> text=/Block 2 failed in INC-/', { timeout: 30_000 });
+        await page.waitForSelector('.markers-panel .monaco-list-row >> text=/Step 2 failed in INC-/', { timeout: 30_000 });
         await wb.screenshot('evidence-6-failed-step-on-runbook');
 
         // 7. Resolve: the final update, then the post-mortem.

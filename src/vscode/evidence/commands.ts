@@ -47,7 +47,7 @@ function runLabel(e: CommandRun): vscode.QuickPickItem & { id: string } {
     id: e.id,
     label: e.command.split('\n')[0].slice(0, 120),
     description: `${exit} · ${new Date(e.time).toLocaleTimeString()}`,
-    detail: `${e.runbookTitle}, block ${e.blockIndex + 1}${e.output ? ` · ${e.output.lines} line${e.output.lines === 1 ? '' : 's'} of output` : ''}`,
+    detail: `${e.runbookTitle}, step ${e.blockIndex + 1}${e.output ? ` · ${e.output.lines} line${e.output.lines === 1 ? '' : 's'} of output` : ''}`,
   };
 }
 
@@ -110,7 +110,7 @@ function attachRecentRuns(deps: EvidenceDeps): CommandSpec {
             id: c.id,
             label: c.record.command.split('\n')[0].slice(0, 120),
             description: `${c.record.exitCode === null ? 'exit unknown' : `exit ${c.record.exitCode}`} · ${new Date(c.record.startedAt).toLocaleTimeString()}`,
-            detail: `${c.record.runbookTitle}, block ${c.record.blockIndex + 1}`,
+            detail: `${c.record.runbookTitle}, step ${c.record.blockIndex + 1}`,
             picked: true,
           })),
           { canPickMany: true, title: `Attach earlier runs to ${id}`, placeHolder: 'These ran before the incident was declared; the chosen ones join its timeline at the time they ran.' },
@@ -170,7 +170,7 @@ function addStepNote(deps: EvidenceDeps): CommandSpec {
       }
       if (!text) {
         if (ctx.fromCode) throw new UserError('`text` is needed.');
-        text = await vscode.window.showInputBox({ title: `Note about block ${blockIndex + 1} of ${runbookPath}`, prompt: 'What happened with this step? It shows on the runbook until the runbook is reviewed.' });
+        text = await vscode.window.showInputBox({ title: `Note about step ${blockIndex + 1} of ${runbookPath}`, prompt: 'What happened with this step? It shows on the runbook until the runbook is reviewed.' });
         if (!text?.trim()) return undefined;
       }
       if (text.length > 100_000) throw new IncidentInputError('A note is at most 100,000 characters.');

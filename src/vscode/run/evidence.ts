@@ -99,7 +99,7 @@ export class RunEvidence {
     const show = 'Show Output';
     const note = 'Add Note';
     const actions = [...(text ? [show] : []), ...(incidentId ? [note] : [])];
-    const where = `${record.runbookTitle}, block ${record.blockIndex + 1}`;
+    const where = `${record.runbookTitle}, step ${record.blockIndex + 1}`;
     void vscode.window
       .showWarningMessage(`${where}: exit ${record.exitCode}${last ? ` — ${last.length > 120 ? `${last.slice(0, 119)}…` : last}` : ''}`, ...actions)
       .then(async (choice) => {

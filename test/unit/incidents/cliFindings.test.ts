@@ -52,7 +52,7 @@ describe('CLI lint: runbooks learn from incidents', function () {
       ['payments/checkout.md', 'noted-in-incident', 11, 'info'],
       ['payments/checkout.md', 'failed-in-incident', 17, 'warning'],
     ]);
-    assert.match(problems[1].message, /^Block 2 failed in INC-20261204-001 on 2026-12-04, exit 3\./);
+    assert.match(problems[1].message, /^Step 2 failed in INC-20261204-001 on 2026-12-04, exit 3\./);
   });
 
   it('can leave journals out, or make a failed step an error', () => {
@@ -60,6 +60,6 @@ describe('CLI lint: runbooks learn from incidents', function () {
     assert.ok(!JSON.parse(quiet.stdout).problems.some((p: { ruleId: string }) => /in-incident$/.test(p.ruleId)));
     const strict = cli('lint', repo, '--no-cache', '--rule', 'failed-in-incident=error', '--today', '2026-12-06');
     assert.equal(strict.code, 1);
-    assert.match(strict.stdout, /runbooks\/payments\/checkout\.md:17: error \[failed-in-incident\] Block 2 failed in INC-20261204-001/);
+    assert.match(strict.stdout, /runbooks\/payments\/checkout\.md:17: error \[failed-in-incident\] Step 2 failed in INC-20261204-001/);
   });
 });

@@ -31,8 +31,8 @@ describe('runbooks learn from incidents', () => {
       ['failed-in-incident', 'warning', 30, 'INC-20261204-001'],
       ['noted-in-incident', 'info', 40, 'INC-20261204-001'],
     ]);
-    assert.equal(problems[1].message, 'Block 3 failed in INC-20261204-001 on 2026-12-04, exit 3. Check the step, then mark the runbook reviewed.');
-    assert.match(problems[0].message, /^Noted in INC-20261204-001 on 2026-12-04 about block 2: “this step didn't work: the flag is gone”$/);
+    assert.equal(problems[1].message, 'Step 3 failed in INC-20261204-001 on 2026-12-04, exit 3. Check the step, then mark the runbook reviewed.');
+    assert.match(problems[0].message, /^Noted in INC-20261204-001 on 2026-12-04 about step 2: “this step didn't work: the flag is gone”$/);
   });
 
   it('forgets findings from before the runbook was last reviewed, and blocks that no longer exist', () => {
