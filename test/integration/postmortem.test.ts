@@ -188,7 +188,7 @@ describe('Post-mortem: from declaring to the commit', () => {
     const draft = fs.readFileSync(uri.fsPath, 'utf8');
     assert.match(draft, /checkout pods OOMKilled \\\| since the &lt;14:02&gt; deploy/, 'notes escaped in the timeline table');
     assert.match(draft, /\| add a memory alert on checkout \| _\(owner\)_ \|/, 'TODO notes prefill the action items');
-    assert.match(draft, /Ran `echo checkout-ok` from Echo check \(block 1\): exit 0/);
+    assert.match(draft, /Ran `echo checkout-ok` from Echo check \(step 1\): exit 0/);
 
     await editInEditor(uri, fillIn);
     const before = commitCount();
