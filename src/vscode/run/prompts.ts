@@ -65,8 +65,13 @@ export async function askForValues(placeholders: readonly Placeholder[], given: 
   for (const [k, p] of missing.entries()) {
     const secret = isSecretName(p.name);
     const remembered = secret ? undefined : options.memory.last(options.scope, p.name);
-    const suggested = Object.prototype.hasOwnProperty.call(options.suggestions ?? {}, p.name) ? options.suggestions![p.name] : undefined;
-    const step = { title: `${options.title} (${k + 1}/${missing.length})`, explanation: options.describe?.(p), remembered, suggested };
+    const offered = Object.prototype.hasOwnProperty.call(options.suggestions ?? {}, p.name) ? options.suggestions![p.name] : undefined;
+    // A label value a typed value could not have is not offered: an input box would show it
+    // altered (line breaks dropped), and the engineer would confirm a value the alert never had.
+    const labelRefusal = offered ? validate(offered.value, p, options.allowDash) : undefined;
+    const suggested = labelRefusal ? undefined : offered;
+    const refusedLabel = labelRefusal && offered ? `the alert's label “${offered.label}” is not used: ${labelRefusal.replace(/^This value /, 'its value ')}` : undefined;
+    const step = { title: `${options.title} (${k + 1}/${missing.length})`, explanation: options.describe?.(p), remembered: labelRefusal ? undefined : remembered, suggested, refusedLabel };
     const value = p.options && p.options.length > 0 && !secret ? await pickValue(p, step, options.allowDash) : await typeValue(p, step, secret, options.allowDash);
     if (value === undefined) return undefined;
     values[p.name] = value;
@@ -79,11 +84,14 @@ interface Step {
   explanation: string | undefined;
   remembered: string | undefined;
   suggested?: Suggestion;
+  /** Why the alert's label for this input was not offered. */
+  refusedLabel?: string;
 }
 
 function typeValue(p: Placeholder, step: Step, secret: boolean, allowDash: boolean): Thenable<string | undefined> {
   const notes = [
     step.suggested ? `from the label “${step.suggested.label}” of the alert ${step.suggested.alert}: check it, then press Enter` : '',
+    step.refusedLabel ?? '',
     secret ? 'looks secret: typed masked, never stored' : '',
     p.style === 'variable' ? `leave empty to use the terminal's own ${p.raw}` : '',
     step.remembered !== undefined && !step.suggested ? 'pre-filled with the value used last in this incident' : '',
