@@ -11,6 +11,7 @@
 // Known blind spots (documented, not chased): commands assembled from variables (`$RM -rf`),
 // aliases and functions defined elsewhere, scripts run from files.
 import type { DangerFinding } from '../runbooks/model';
+import { allInvocations, basename, KUBECTL_GLOBALS, operands, readInvocation, SHELLS, stdinReaderOf, subcommand } from './invocation';
 import { parseShell, type ShellCommand, type ShellRedirect, type ShellScript, type ShellWord } from './syntax';
 
 export interface DangerRule {
@@ -163,14 +164,14 @@ interface Invocation {
   args: ShellWord[];
   redirects: ShellRedirect[];
   match: string;
+  /** Reads commands from its standard input (a shell, `ssh host` without a command). */
+  readsCommands: boolean;
 }
 
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'yash']);
 const INTERPRETERS = new Set([...SHELLS, 'python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php', 'pwsh']);
 const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'http', 'https', 'aria2c', 'lwp-request', 'iwr', 'Invoke-WebRequest']);
 const SQL_CLIENTS = new Set(['psql', 'mysql', 'mariadb', 'sqlite3', 'sqlcmd', 'clickhouse-client', 'clickhouse', 'cqlsh', 'bq', 'snowsql', 'cockroach', 'duckdb', 'trino', 'presto', 'spanner-cli', 'usql', 'pgcli', 'mycli', 'isql']);
 const PRINTERS = new Set(['echo', 'printf', 'cat']);
-const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'time', 'esac', 'function']);
 
 function checkScript(script: ShellScript, ctx: Context): void {
   // Group into pipelines.
@@ -188,267 +189,31 @@ function checkScript(script: ShellScript, ctx: Context): void {
   flush();
 }
 
-function basename(word: string): string {
-  return word.split('/').pop() ?? word;
-}
-
 function sourceOf(cmd: ShellCommand, ctx: Context): string {
   return ctx.text.slice(cmd.start, cmd.end);
 }
 
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
-
-/** Options that take a value, per wrapper. */
-const WRAPPER_VALUE_OPTIONS: Record<string, string[]> = {
-  sudo: ['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T', '-R', '--user', '--group', '--host', '--prompt', '--close-from', '--chdir', '--role', '--type', '--other-user', '--command-timeout', '--chroot'],
-  doas: ['-u', '-C'],
-  exec: ['-a'],
-  nice: ['-n', '--adjustment'],
-  ionice: ['-c', '-n', '-p', '-P', '-u', '--class', '--classdata'],
-  timeout: ['-s', '-k', '--signal', '--kill-after'],
-  stdbuf: ['-i', '-o', '-e', '--input', '--output', '--error'],
-  chroot: ['--userspec', '--groups'],
-  setsid: [],
-  flock: ['-w', '-E', '--timeout', '--conflict-exit-code'],
-  xargs: ['-a', '-d', '-E', '-I', '-L', '-n', '-P', '-s', '--arg-file', '--delimiter', '--eof', '--replace', '--max-lines', '--max-args', '--max-procs', '--max-chars', '--process-slot-var'],
-  watch: ['-n', '--interval', '-q', '--equexit', '--chgexit'],
-  env: ['-u', '-C', '-P', '--unset', '--chdir'],
-  ssh: ['-b', '-c', '-D', '-E', '-e', '-F', '-I', '-i', '-J', '-L', '-l', '-m', '-O', '-o', '-p', '-Q', '-R', '-S', '-W', '-w', '-B', '-P'],
-  su: ['-g', '-G', '-s', '--group', '--supp-group', '--shell', '-w', '--whitelist-environment'],
-  runuser: ['-u', '-g', '-G', '-s', '--user', '--group', '--supp-group', '--shell'],
-  nohup: [],
-  time: ['-f', '-o', '--format', '--output'],
-  busybox: [],
-  builtin: [],
-  command: [],
-  unbuffer: [],
-  strace: ['-o', '-e', '-p', '-s', '-u', '-E'],
-};
-
-/** Skips the options of a wrapper; returns the index of its first operand. */
-function skipOptions(words: ShellWord[], from: number, valueOptions: string[]): number {
-  let k = from;
-  while (k < words.length) {
-    const v = words[k].value;
-    if (v === '--') return k + 1;
-    if (!v.startsWith('-') || v === '-') return k;
-    if (v.startsWith('--')) {
-      if (!v.includes('=') && valueOptions.includes(v)) k++;
-    } else if (valueOptions.includes(v)) {
-      k++;
-    } else if (valueOptions.some((o) => o.length === 2 && !o.startsWith('--') && v.startsWith(o) && v.length > 2)) {
-      // `-uroot`, `-n10`: the value is attached.
-    }
-    k++;
-  }
-  return k;
-}
-
-/** Looks through wrappers to what a simple command runs. Several when a wrapper runs another command too. */
+/**
+ * What a simple command runs (invocation.ts looks through the wrappers): the program and the
+ * commands it carries (`find -exec`, `kubectl exec --`, `docker exec`), each checked by the
+ * rules; text read again by a shell (`sh -c`, `eval`, `ssh host …`, `su -c` …) is read as shell
+ * in its turn.
+ */
 function resolve(cmd: ShellCommand, ctx: Context): Invocation[] {
   const match = sourceOf(cmd, ctx);
-  let words = cmd.words;
   const out: Invocation[] = [];
-  // Reserved words in front (`if rm …`, `! rm …`), then assignments (`X=1 rm …`).
-  let k = 0;
-  for (let guard = 0; guard < 64; guard++) {
-    while (k < words.length && !words[k].quoted && RESERVED.has(words[k].value)) k++;
-    while (k < words.length && ASSIGNMENT.test(words[k].value)) k++;
-    if (k >= words.length) return out;
-    const first = words[k].value;
-    if (!words[k].quoted && (first === 'for' || first === 'case' || first === 'select')) return out;
-    const program = basename(first);
-    const rest = words.slice(k + 1);
-    switch (program) {
-      case 'sudo': case 'doas': {
-        const at = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS[program]);
-        if (at >= words.length) return out;
-        k = at;
-        continue;
-      }
-      case 'command': {
-        if (rest.some((w) => w.value === '-v' || w.value === '-V')) return out;
-        k = skipOptions(words, k + 1, []);
-        continue;
-      }
-      case 'builtin': case 'exec': case 'nohup': case 'time': case 'nice': case 'ionice': case 'stdbuf':
-      case 'setsid': case 'busybox': case 'unbuffer': case 'strace': case 'ltrace': {
-        k = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS[program] ?? []);
-        continue;
-      }
-      case 'timeout': {
-        k = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS.timeout) + 1; // then the duration
-        continue;
-      }
-      case 'chroot': {
-        k = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS.chroot) + 1; // then the new root
-        continue;
-      }
-      case 'flock': {
-        const at = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS.flock);
-        const cIndex = words.findIndex((w, j) => j > k && (w.value === '-c' || w.value === '--command'));
-        if (cIndex >= 0 && words[cIndex + 1]) {
-          ctx.reparse(words[cIndex + 1].value);
-          return out;
-        }
-        k = at + 1; // then the lock file
-        continue;
-      }
-      case 'env': {
-        let j = k + 1;
-        while (j < words.length) {
-          const v = words[j].value;
-          if (v === '-S' || v === '--split-string') {
-            if (words[j + 1]) ctx.reparse(words.slice(j + 1).map((w) => w.value).join(' '));
-            return out;
-          }
-          if (v.startsWith('--split-string=') || (v.startsWith('-S') && v.length > 2)) {
-            ctx.reparse([v.replace(/^--split-string=|^-S/, ''), ...words.slice(j + 1).map((w) => w.value)].join(' '));
-            return out;
-          }
-          if (v === '--') { j++; break; }
-          if (v.startsWith('-') && v !== '-') {
-            if (WRAPPER_VALUE_OPTIONS.env.includes(v)) j++;
-            j++;
-            continue;
-          }
-          if (ASSIGNMENT.test(v)) { j++; continue; }
-          break;
-        }
-        k = j;
-        continue;
-      }
-      case 'xargs': {
-        const at = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS.xargs);
-        if (at >= words.length) return out; // xargs alone runs echo
-        k = at;
-        continue;
-      }
-      case 'watch': {
-        const at = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS.watch);
-        if (rest.some((w) => w.value === '-x' || w.value === '--exec')) { k = at; continue; }
-        if (at < words.length) ctx.reparse(words.slice(at).map((w) => w.value).join(' '));
-        return out;
-      }
-      case 'eval': {
-        if (rest.length) ctx.reparse(rest.map((w) => w.value).join(' '));
-        out.push({ program, args: rest, redirects: cmd.redirects, match });
-        return out;
-      }
-      case 'su': case 'runuser': {
-        const cIndex = rest.findIndex((w) => w.value === '-c' || w.value === '--command' || w.value.startsWith('--command='));
-        if (cIndex >= 0) {
-          const v = rest[cIndex].value;
-          const script = v.startsWith('--command=') ? v.slice('--command='.length) : rest[cIndex + 1]?.value;
-          if (script) ctx.reparse(script);
-          return out;
-        }
-        if (program === 'runuser') {
-          const at = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS.runuser);
-          if (at < words.length) { k = at; continue; }
-        }
-        return out;
-      }
-      case 'ssh': {
-        const at = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS.ssh);
-        if (at + 1 < words.length) ctx.reparse(words.slice(at + 1).map((w) => w.value).join(' '));
-        return out;
-      }
-      default:
-        break;
-    }
-    if (SHELLS.has(program)) {
-      // `sh -c 'script'`, also `bash -ec '…'`, `bash -lc '…'`.
-      let j = 0;
-      while (j < rest.length) {
-        const v = rest[j].value;
-        if ((v === '-o' || v === '+o' || v === '-O' || v === '+O') && j + 1 < rest.length) { j += 2; continue; }
-        if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(v)) {
-          const script = rest.slice(j + 1).find((w) => !w.value.startsWith('-') || w.value === '-');
-          if (script) {
-            ctx.reparse(script.value);
-            out.push({ program, args: rest, redirects: cmd.redirects, match });
-            return out;
-          }
-        }
-        if (!v.startsWith('-') && !v.startsWith('+')) break;
-        j++;
-      }
-    }
-    out.push({ program, args: words.slice(k + 1), redirects: cmd.redirects, match });
-    words = [];
-    break;
+  const root = readInvocation(cmd.words);
+  for (const inv of allInvocations(root)) {
+    for (const r of inv.rereads) ctx.reparse(r.words.map((w) => w.value).join(' '));
+    out.push({ program: inv.program, args: inv.args, redirects: cmd.redirects, match, readsCommands: inv === root ? stdinReaderOf(root) !== undefined : inv.stdinReader !== undefined });
+    if (inv.program === 'find' && inv.carried.some((c) => c.program === 'rm')) ctx.add('find-delete', match);
   }
-  // Commands run by the command itself.
-  const inv = out[out.length - 1];
-  if (inv) out.push(...innerInvocations(inv, ctx));
-  return out;
-}
-
-/** Commands a command runs in turn: `find -exec X`, `kubectl exec -- X`, `docker exec C X`. */
-function innerInvocations(inv: Invocation, ctx: Context): Invocation[] {
-  const values = inv.args.map((w) => w.value);
-  const inner: ShellWord[][] = [];
-  if (inv.program === 'find') {
-    for (let j = 0; j < values.length; j++) {
-      if (['-exec', '-execdir', '-ok', '-okdir'].includes(values[j])) {
-        let end = j + 1;
-        while (end < values.length && values[end] !== ';' && values[end] !== '+') end++;
-        inner.push(inv.args.slice(j + 1, end));
-        j = end;
-      }
+  // A here-document or here-string given to a program that reads commands from its input.
+  if (stdinReaderOf(root)) {
+    for (const r of cmd.redirects) {
+      if (r.heredoc) ctx.reparse(r.heredoc.body);
+      else if (r.op.endsWith('<<<') && r.target) ctx.reparse(r.target.value);
     }
-  } else if ((inv.program === 'kubectl' || inv.program === 'oc') && ['exec', 'debug', 'attach'].includes(subcommand(values, KUBECTL_GLOBALS) ?? '')) {
-    const dash = values.indexOf('--');
-    if (dash >= 0) inner.push(inv.args.slice(dash + 1));
-  } else if (['docker', 'podman', 'nerdctl'].includes(inv.program)) {
-    const at = values.indexOf('exec');
-    if (at >= 0) {
-      const opts = ['-e', '--env', '--env-file', '-u', '--user', '-w', '--workdir', '--detach-keys'];
-      let j = at + 1;
-      while (j < values.length && values[j].startsWith('-')) j += opts.includes(values[j]) ? 2 : 1;
-      inner.push(inv.args.slice(j + 1));
-    }
-  }
-  const out: Invocation[] = [];
-  for (const words of inner) {
-    if (!words.length) continue;
-    const fake: ShellCommand = { words, redirects: inv.redirects, next: '', start: 0, end: 0 };
-    for (const sub of resolve(fake, { ...ctx, text: '' })) out.push({ ...sub, match: inv.match });
-    if (inv.program === 'find' && basename(words[0].value) === 'rm') ctx.add('find-delete', inv.match);
-  }
-  return out;
-}
-
-const KUBECTL_GLOBALS = ['--context', '-n', '--namespace', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--token', '--as', '--as-group', '--as-uid', '--request-timeout', '-v', '--v', '--cache-dir', '--certificate-authority', '--client-certificate', '--client-key', '--tls-server-name', '--profile', '--profile-output', '--log-file', '--password', '--username'];
-
-/** The first operand after global options that take values. */
-function subcommand(values: string[], valueOptions: string[], from = 0): string | undefined {
-  for (let j = from; j < values.length; j++) {
-    const v = values[j];
-    if (v === '--') return values[j + 1];
-    if (v.startsWith('-')) {
-      if (!v.includes('=') && valueOptions.includes(v)) j++;
-      continue;
-    }
-    return v;
-  }
-  return undefined;
-}
-
-function operands(values: string[], valueOptions: string[] = []): string[] {
-  const out: string[] = [];
-  for (let j = 0; j < values.length; j++) {
-    const v = values[j];
-    if (v === '--') {
-      out.push(...values.slice(j + 1));
-      break;
-    }
-    if (v.startsWith('-') && v !== '-') {
-      if (!v.includes('=') && valueOptions.includes(v)) j++;
-      continue;
-    }
-    out.push(v);
   }
   return out;
 }
@@ -746,9 +511,10 @@ function checkPipeline(stages: Invocation[][], ctx: Context): void {
   let sqlInput = false;
   for (const stage of stages) {
     for (const inv of stage) {
-      if (INTERPRETERS.has(inv.program) && readsStdinScript(inv)) {
+      const shellReadsStdin = inv.readsCommands;
+      if (shellReadsStdin || (INTERPRETERS.has(inv.program) && !SHELLS.has(inv.program) && readsStdinScript(inv))) {
         if (downloaded) ctx.add('download-exec', inv.match);
-        if (printed.length && SHELLS.has(inv.program)) {
+        if (printed.length && shellReadsStdin) {
           ctx.add('pipe-to-shell', inv.match);
           ctx.reparse(printed.join('\n'));
         }
