@@ -49,6 +49,8 @@ export interface Invocation {
   stdinReader?: Rereader;
   /** Passes its standard input to its carried command (`kubectl exec -i`, `docker exec -i`). */
   forwardsStdin?: boolean;
+  /** Words in which the program replaces `token` before running them (`find -exec … {}`, `xargs -I {}`). */
+  replaces?: Array<{ token: string; words: ShellWord[]; by: string }>;
 }
 
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'time', 'esac', 'function']);
@@ -253,7 +255,9 @@ function lookThrough(program: string, words: readonly ShellWord[], k: number, sh
     case 'chroot': return skipOptions(words, k + 1, VALUE_OPTIONS.chroot) + 1; // then the new root
     case 'xargs': {
       const at = skipOptions(words, k + 1, VALUE_OPTIONS.xargs);
-      return at >= words.length ? 'none' : at; // xargs alone runs echo
+      if (at >= words.length) return 'none'; // xargs alone runs echo
+      const token = xargsReplaceToken(words.slice(k + 1, at).map((w) => w.value));
+      return carried(at, token ? { replaces: [{ token, words: words.slice(at), by: `\`xargs\` replaces \`${token}\` in its command with each input item` }] } : {});
     }
     case 'env': return lookThroughEnv(words, k, base);
     case 'flock': {
@@ -405,18 +409,34 @@ function readContainerExec(words: readonly ShellWord[], k: number, base: Base, c
   return carried(at + 1, { forwardsStdin: interactive });
 }
 
-/** `find … -exec CMD … ;` (also -execdir, -ok, -okdir): each runs CMD with its arguments. */
+/** The string `xargs -I R`, `-iR`, `--replace[=R]` replaces in its command, if any. */
+function xargsReplaceToken(options: readonly string[]): string | undefined {
+  let token: string | undefined;
+  for (let j = 0; j < options.length; j++) {
+    const v = options[j];
+    if (v === '-I') token = options[++j];
+    else if (v.startsWith('-I') && !v.startsWith('--')) token = v.slice(2);
+    else if (v === '-i' || v === '--replace') token = '{}';
+    else if (v.startsWith('-i') && !v.startsWith('--')) token = v.slice(2);
+    else if (v.startsWith('--replace=')) token = v.slice('--replace='.length);
+  }
+  return token || undefined;
+}
+
+/** `find … -exec CMD … ;` (also -execdir, -ok, -okdir): each runs CMD with its arguments, `{}` replaced by the file name. */
 function readFind(words: readonly ShellWord[], k: number, base: Base, shell: ShellSyntax): Invocation {
   const inner: Invocation[] = [];
+  const replaces: NonNullable<Invocation['replaces']> = [];
   for (let j = k + 1; j < words.length; j++) {
     if (!['-exec', '-execdir', '-ok', '-okdir'].includes(words[j].value)) continue;
     let end = j + 1;
     while (end < words.length && words[end].value !== ';' && words[end].value !== '+') end++;
     const inv = readInvocation(words.slice(j + 1, end), shell);
     if (inv) inner.push(offsetInvocation(inv, words, j + 1));
+    replaces.push({ token: '{}', words: words.slice(j + 1, end), by: `\`find ${words[j].value}\` replaces \`{}\` in its command with each file name` });
     j = end;
   }
-  return base({ carried: inner });
+  return base({ carried: inner, replaces });
 }
 
 function readShell(program: string, words: readonly ShellWord[], k: number, base: Base): Invocation {

@@ -3,6 +3,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Placeholder } from '../../../src/runbooks/model';
+
+/** Placeholders as the parser finds them: `<name>`, offsets into the block text. */
+export function placeholdersOf(text: string): Placeholder[] {
+  const out: Placeholder[] = [];
+  const re = /<([a-z][a-z0-9_]*)>/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) out.push({ name: m[1], style: 'angle', raw: m[0], offset: m.index, quoted: null });
+  return out;
+}
 
 export function tempDir(prefix: string): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
