@@ -25,7 +25,7 @@
 //    `a; b` on one line is one command, as typed: its exit code is `b`'s.
 import type { CodeBlock, Placeholder } from '../runbooks/model';
 import { isTranscript } from './transcript';
-import { parseShell } from './syntax';
+import { parseShell, type NewlineRole } from './syntax';
 import { quoteAnsiC, quotePosix, refuseValue } from './quote';
 import { makeMarks, nestingOf, quotableContext, SAFE_VALUE, SAFE_VALUE_DESCRIPTION, type Forbidden, type InnerLevel, type QuotableContext } from './nesting';
 
@@ -155,7 +155,7 @@ function toScriptOffset(pieces: KeptPiece[], from: number, to: number): number |
  * `${NAME}` does not read as a redirection or an expansion; the letters take the context around
  * them), and finds each placeholder's quote context at every level that reads it.
  */
-function locateSlots(script: string, located: ReadonlyArray<{ placeholder: Placeholder; at: number }>): { masked: string; parsed: ReturnType<typeof parseShell>; slots: Map<number, Slot> } {
+function locateSlots(script: string, located: readonly Located[]): { masked: string; parsed: ReturnType<typeof parseShell>; slots: Map<number, Slot> } {
   const marks = makeMarks(located.map((l) => l.placeholder.raw.length), script);
   if (!marks) throw new CommandTextError([`the block has too many short placeholders (${located.length}) to tell apart`]);
   let masked = '';
@@ -205,7 +205,7 @@ function locateSlots(script: string, located: ReadonlyArray<{ placeholder: Place
  * `<name>`) only closes when both read the same: read again with one mark per name, such a
  * block is refused for its delimiter rather than called incomplete.
  */
-function whyIncomplete(script: string, located: ReadonlyArray<{ placeholder: Placeholder; at: number }>, incomplete: string): string[] {
+function whyIncomplete(script: string, located: readonly Located[], incomplete: string): string[] {
   let sameForName = '';
   let cursor = 0;
   for (const { placeholder, at } of located) {
@@ -229,8 +229,22 @@ function whyIncomplete(script: string, located: ReadonlyArray<{ placeholder: Pla
  */
 export function prepareCommand(block: Pick<CodeBlock, 'text' | 'placeholders'> & { lang?: string | null }): CommandTemplate {
   const { script, pieces, transcript } = commandLines(block.text, block.lang ?? null);
+  const located = locatePlaceholders(block, pieces);
+  const { masked, parsed, slots } = locateSlots(script, located);
+  const text: TemplateText = { script, masked, slots };
+  const steps: Step[] = [];
+  for (const range of parsed.commands) {
+    const step = stepOf(text, parsed, range);
+    if (step) steps.push(step);
+  }
+  return { placeholders: firstUses(located), display: partsOf(text, 0, script.length, []), steps, transcript };
+}
+
+type Located = { placeholder: Placeholder; at: number };
+
+/** Each placeholder's offset in the script (prompts stripped); refuses one that moved, overlaps a prompt or another placeholder. */
+function locatePlaceholders(block: Pick<CodeBlock, 'text' | 'placeholders'>, pieces: KeptPiece[]): Located[] {
   const reasons: string[] = [];
-  type Located = { placeholder: Placeholder; at: number };
   const located: Located[] = [];
   for (const p of [...block.placeholders].sort((a, b) => a.offset - b.offset)) {
     if (block.text.slice(p.offset, p.offset + p.raw.length) !== p.raw) {
@@ -251,77 +265,11 @@ export function prepareCommand(block: Pick<CodeBlock, 'text' | 'placeholders'> &
     located.push({ placeholder: p, at });
   }
   if (reasons.length) throw new CommandTextError(reasons);
+  return located;
+}
 
-  const { masked, parsed, slots } = locateSlots(script, located);
-
-  /** The parts of script[from, to) with `edits` (sorted, non-overlapping) applied. */
-  const partsOf = (from: number, to: number, edits: Array<{ start: number; end: number; text: string }>): Part[] => {
-    const all = [
-      ...edits,
-      ...[...slots.entries()].filter(([at]) => at >= from && at < to).map(([at, slot]) => ({ start: at, end: at + slot.raw.length, slot })),
-    ].sort((a, b) => a.start - b.start);
-    const parts: Part[] = [];
-    let pos = from;
-    const push = (s: string) => {
-      if (!s) return;
-      const last = parts[parts.length - 1];
-      if (typeof last === 'string') parts[parts.length - 1] = last + s;
-      else parts.push(s);
-    };
-    for (const e of all) {
-      if (e.start < pos) continue;
-      push(script.slice(pos, e.start));
-      if ('slot' in e) parts.push(e.slot);
-      else push(e.text);
-      pos = e.end;
-    }
-    push(script.slice(pos, to));
-    return parts;
-  };
-
-  const steps: Step[] = [];
-  for (const range of parsed.commands) {
-    let end = range.end;
-    while (end > range.start && /\s/.test(masked[end - 1])) end--;
-    let start = range.start;
-    while (start < end && /\s/.test(masked[start])) start++;
-    if (start >= end) continue;
-    const commentsInside = parsed.comments.filter((c) => c.start >= start && c.end <= end);
-    // A range made only of comments and blank lines runs nothing.
-    let rest = masked.slice(start, end);
-    for (const c of [...commentsInside].reverse()) rest = rest.slice(0, c.start - start) + rest.slice(c.end - start);
-    if (rest.trim() === '') continue;
-    const roles = [...parsed.newlines.entries()].filter(([pos]) => pos > start && pos < end);
-    const oneLine = roles.every(([, role]) => role === 'continuation' || role === 'quotedContinuation' || role === 'afterOperator');
-    if (!oneLine) {
-      steps.push({ parts: partsOf(start, end, []), form: 'eval' });
-      continue;
-    }
-    const edits: Array<{ start: number; end: number; text: string }> = [];
-    for (const [pos, role] of roles) {
-      if (role === 'quotedContinuation') {
-        edits.push({ start: pos - 1, end: pos + 1, text: '' });
-        continue;
-      }
-      // Blanks around the break separate words (or nothing): one space, or none.
-      const breakStart = role === 'continuation' ? pos - 1 : pos;
-      let a = breakStart;
-      while (a > start && (masked[a - 1] === ' ' || masked[a - 1] === '\t')) a--;
-      let b = pos + 1;
-      while (b < end && (masked[b] === ' ' || masked[b] === '\t')) b++;
-      const spaced = role === 'afterOperator' || a < breakStart || b > pos + 1;
-      edits.push({ start: a, end: b, text: spaced ? ' ' : '' });
-    }
-    // A trailing comment is dropped: joined with `&&` it would swallow what follows.
-    const trailing = commentsInside[commentsInside.length - 1];
-    let stepEnd = end;
-    if (trailing && trailing.end >= end) {
-      stepEnd = trailing.start;
-      while (stepEnd > start && (masked[stepEnd - 1] === ' ' || masked[stepEnd - 1] === '\t')) stepEnd--;
-    }
-    steps.push({ parts: partsOf(start, stepEnd, edits.filter((e) => e.end <= stepEnd)), form: 'line' });
-  }
-
+/** The placeholders, one per name, in order of first use. */
+function firstUses(located: readonly Located[]): Placeholder[] {
   const seen = new Set<string>();
   const placeholders: Placeholder[] = [];
   for (const { placeholder } of located) {
@@ -329,7 +277,88 @@ export function prepareCommand(block: Pick<CodeBlock, 'text' | 'placeholders'> &
     seen.add(placeholder.name);
     placeholders.push(placeholder);
   }
-  return { placeholders, display: partsOf(0, script.length, []), steps, transcript };
+  return placeholders;
+}
+
+interface TemplateText {
+  script: string;
+  /** The script with each placeholder replaced by its mark. */
+  masked: string;
+  slots: Map<number, Slot>;
+}
+
+type Edit = { start: number; end: number; text: string };
+
+/** The parts of script[from, to) with `edits` (sorted, non-overlapping) applied. */
+function partsOf({ script, slots }: TemplateText, from: number, to: number, edits: Edit[]): Part[] {
+  const all = [
+    ...edits,
+    ...[...slots.entries()].filter(([at]) => at >= from && at < to).map(([at, slot]) => ({ start: at, end: at + slot.raw.length, slot })),
+  ].sort((a, b) => a.start - b.start);
+  const parts: Part[] = [];
+  let pos = from;
+  const push = (s: string) => {
+    if (!s) return;
+    const last = parts[parts.length - 1];
+    if (typeof last === 'string') parts[parts.length - 1] = last + s;
+    else parts.push(s);
+  };
+  for (const e of all) {
+    if (e.start < pos) continue;
+    push(script.slice(pos, e.start));
+    if ('slot' in e) parts.push(e.slot);
+    else push(e.text);
+    pos = e.end;
+  }
+  push(script.slice(pos, to));
+  return parts;
+}
+
+/** One top-level command as a step: on one line when its line breaks can be joined, else sent as `eval`. Undefined when it runs nothing. */
+function stepOf(text: TemplateText, parsed: ReturnType<typeof parseShell>, range: { start: number; end: number }): Step | undefined {
+  const { masked } = text;
+  let end = range.end;
+  while (end > range.start && /\s/.test(masked[end - 1])) end--;
+  let start = range.start;
+  while (start < end && /\s/.test(masked[start])) start++;
+  if (start >= end) return undefined;
+  const commentsInside = parsed.comments.filter((c) => c.start >= start && c.end <= end);
+  // A range made only of comments and blank lines runs nothing.
+  let rest = masked.slice(start, end);
+  for (const c of [...commentsInside].reverse()) rest = rest.slice(0, c.start - start) + rest.slice(c.end - start);
+  if (rest.trim() === '') return undefined;
+  const roles = [...parsed.newlines.entries()].filter(([pos]) => pos > start && pos < end);
+  const oneLine = roles.every(([, role]) => role === 'continuation' || role === 'quotedContinuation' || role === 'afterOperator');
+  if (!oneLine) return { parts: partsOf(text, start, end, []), form: 'eval' };
+  const edits = joinLines(masked, roles, start, end);
+  // A trailing comment is dropped: joined with `&&` it would swallow what follows.
+  const trailing = commentsInside[commentsInside.length - 1];
+  let stepEnd = end;
+  if (trailing && trailing.end >= end) {
+    stepEnd = trailing.start;
+    while (stepEnd > start && (masked[stepEnd - 1] === ' ' || masked[stepEnd - 1] === '\t')) stepEnd--;
+  }
+  return { parts: partsOf(text, start, stepEnd, edits.filter((e) => e.end <= stepEnd)), form: 'line' };
+}
+
+/** Edits that join a command's continuation lines into one line. */
+function joinLines(masked: string, roles: Array<[number, NewlineRole]>, start: number, end: number): Edit[] {
+  const edits: Edit[] = [];
+  for (const [pos, role] of roles) {
+    if (role === 'quotedContinuation') {
+      edits.push({ start: pos - 1, end: pos + 1, text: '' });
+      continue;
+    }
+    // Blanks around the break separate words (or nothing): one space, or none.
+    const breakStart = role === 'continuation' ? pos - 1 : pos;
+    let a = breakStart;
+    while (a > start && (masked[a - 1] === ' ' || masked[a - 1] === '\t')) a--;
+    let b = pos + 1;
+    while (b < end && (masked[b] === ' ' || masked[b] === '\t')) b++;
+    const spaced = role === 'afterOperator' || a < breakStart || b > pos + 1;
+    edits.push({ start: a, end: b, text: spaced ? ' ' : '' });
+  }
+  return edits;
 }
 
 /** The text a value becomes in its slot: quoted for the innermost shell that reads it, then for each one around it. */
