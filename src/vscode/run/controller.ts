@@ -5,6 +5,7 @@ import { CommandTextError, isSecretName, prepareCommand, renderCommand, renderFo
 import { compileDangerPatterns, findDanger } from '../../shell/danger';
 import type { CodeBlock, DangerFinding, RunRecord } from '../../runbooks/model';
 import { isRunnable } from '../../runbooks/runnable';
+import { outOfHistory } from '../../shell/history';
 import { runSteps } from '../../shell/runSteps';
 import { UserError, type CommandContext } from '../commandRegistry';
 import type { BaseServices, IncidentHook, RunbookService } from '../services';
@@ -100,8 +101,8 @@ export class RunController {
     }
 
     const secrets = prepared.placeholders.filter((p) => isSecretName(p.name)).map((p) => values[p.name]).filter((v) => v.length > 0);
-    // A leading space keeps a command with a secret out of bash's history (HISTCONTROL=ignorespace).
-    const steps = secrets.length ? rendered.steps.map((s) => ` ${s}`) : rendered.steps;
+    // A leading space keeps a command with a secret out of the shell's history (after the terminal's history guard).
+    const steps = secrets.length ? rendered.steps.map(outOfHistory) : rendered.steps;
 
     const incident = this.incidents.activeIncidentId();
     const config = vscode.workspace.getConfiguration('oncall.run', uri);
@@ -118,10 +119,11 @@ export class RunController {
       const timeoutMs = Math.max(0.1, Number(config.get('shellIntegrationTimeoutSeconds', 5))) * 1000;
       const integration = await waitForShellIntegration(terminal, timeoutMs);
       if (integration && created) await waitForFirstPrompt(terminal);
+      if (secrets.length) await this.terminals.guardHistory(terminal, integration);
       const base = { runbookPath: runbook.path, runbookTitle: runbook.title, blockIndex: block.index, command: rendered.maskedText, terminalName: terminal.name, startedAt: startedAt.toISOString() };
       if (!integration) {
         // Typed, not run: the engineer presses Enter (or not); we cannot know the outcome.
-        terminal.sendText(secrets.length ? ` ${rendered.line}` : rendered.line, false);
+        terminal.sendText(secrets.length ? outOfHistory(rendered.line) : rendered.line, false);
         this.terminals.abandon(terminal);
         record = {
           ...base,

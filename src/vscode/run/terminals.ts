@@ -4,6 +4,7 @@
 // running something (a block of ours, or a command typed by hand) makes us open another.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { historyGuard, historyShell } from '../../shell/history';
 import type { StepEnd, StepExecution, StepRunner } from '../../shell/runSteps';
 import { UserError } from '../commandRegistry';
 
@@ -35,6 +36,8 @@ export class RunTerminals implements vscode.Disposable {
   private readonly held = new Set<vscode.Terminal>();
   /** Terminals with a command typed but not run (no shell integration): never reused. */
   private readonly abandoned = new Set<vscode.Terminal>();
+  /** Terminals whose shell already leaves lines led by a space out of its history. */
+  private readonly historyGuarded = new Set<vscode.Terminal>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor() {
@@ -78,13 +81,33 @@ export class RunTerminals implements vscode.Disposable {
       shellPath: options.shellPath,
       ...(options.cwd ? { cwd: options.cwd } : {}),
       iconPath: new vscode.ThemeIcon('flame'),
-      // Bash leaves lines that start with a space out of its history: we send secrets that way.
+      // Bash leaves lines that start with a space out of its history: we send secrets that way
+      // (guardHistory sets it again, and zsh's option, once the start-up files have run).
       env: { HISTCONTROL: 'ignorespace' },
       isTransient: true,
     });
     this.slots.push({ terminal, key });
     this.held.add(terminal);
     return { terminal, created: true };
+  }
+
+  /**
+   * Before the first command with a secret in a terminal: the line that makes its shell leave
+   * space-led lines out of the history (src/shell/history.ts), run once, after the user's
+   * start-up files, which may have reset the setting the terminal was started with.
+   */
+  async guardHistory(terminal: vscode.Terminal, integration: vscode.TerminalShellIntegration | undefined): Promise<void> {
+    if (this.historyGuarded.has(terminal)) return;
+    this.historyGuarded.add(terminal);
+    const shell = historyShell((terminal.creationOptions as vscode.TerminalOptions).shellPath ?? '');
+    const guard = shell && historyGuard(shell);
+    if (!guard) return;
+    if (!integration) {
+      terminal.sendText(guard, true);
+      return;
+    }
+    const { ended } = new ShellIntegrationRunner(terminal, integration).execute(guard);
+    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 5000))]);
   }
 
   release(terminal: vscode.Terminal): void {
@@ -102,6 +125,7 @@ export class RunTerminals implements vscode.Disposable {
     this.executing.delete(terminal);
     this.held.delete(terminal);
     this.abandoned.delete(terminal);
+    this.historyGuarded.delete(terminal);
   }
 
   dispose(): void {
