@@ -38,7 +38,7 @@ export type TimelineEvent =
   // less what only matters in the moment (terminal, start time).
   | (EventBase & { type: 'commandRun' } & Pick<
         RunRecord,
-        'runbookPath' | 'runbookTitle' | 'blockIndex' | 'command' | 'exitCode' | 'durationMs' | 'outputTail' | 'unknownReason'
+        'runbookPath' | 'runbookTitle' | 'blockIndex' | 'command' | 'exitCode' | 'durationMs' | 'outputTail' | 'unknownReason' | 'target'
       >)
   | (EventBase & { type: 'statusUpdate'; audience: Audience; text: string; state: 'drafted' | 'posted' })
   | (EventBase & { type: 'reminderSnoozed'; minutes: number; reason: string })

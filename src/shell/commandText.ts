@@ -536,6 +536,15 @@ export function joinSteps(steps: readonly string[]): string {
   return steps.map((s) => (steps.length > 1 && /(^|[^;&])[;&]\s*$/.test(s) ? `{ ${s} }` : s)).join(' && ');
 }
 
+/**
+ * The command with each placeholder filled with its own name, quoted like a value: how it reads
+ * before values are known (`kubectl -n <namespace> delete …` would read `<namespace>` as a
+ * redirection), for the danger rules before the prompts.
+ */
+export function renderWithNames(template: CommandTemplate): string {
+  return template.display.map((p) => (typeof p === 'string' ? p : insertNested(p, p.name))).join('');
+}
+
 /** Copy: the command text with the values given filled in and the others left as written. */
 export function renderForCopy(template: CommandTemplate, values: Readonly<Record<string, string>>, options: RenderOptions = {}): string {
   const reasons: string[] = [];

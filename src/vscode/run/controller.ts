@@ -1,7 +1,7 @@
 // Run and Copy: from an invocation to a record. The order matters and is the contract:
 // trust → block → placeholders → final command → danger confirmation → terminal → record.
 import * as vscode from 'vscode';
-import { CommandTextError, isSecretName, prepareCommand, renderCommand, renderForCopy, type CommandTemplate } from '../../shell/commandText';
+import { CommandTextError, isSecretName, prepareCommand, renderCommand, renderForCopy, renderWithNames, type CommandTemplate } from '../../shell/commandText';
 import { compileDangerPatterns, findDanger } from '../../shell/danger';
 import type { CodeBlock, DangerFinding, RunRecord } from '../../runbooks/model';
 import { isRunnable } from '../../runbooks/runnable';
@@ -9,7 +9,10 @@ import { outOfHistory } from '../../shell/history';
 import { runSteps } from '../../shell/runSteps';
 import { UserError, type CommandContext } from '../commandRegistry';
 import type { BaseServices, IncidentHook, RunbookService } from '../services';
+import { dangerNotice } from '../../shell/confirmText';
+import { describeTargets } from '../../shell/target';
 import { confirmDanger } from './confirm';
+import { runTargets } from './runTarget';
 import type { LastRuns } from './lastRuns';
 import { askForValues, PlaceholderMemory } from './prompts';
 import { pickBlock, resolveBlock } from './targets';
@@ -72,6 +75,7 @@ export class RunController {
     if (missing.length) {
       values = await askForValues(prepared.placeholders, values, {
         memory: this.memory, scope, allowDash: block.allowDashValues, title: `Run: ${runbook.title}`,
+        danger: dangerNotice([...block.danger, ...findDanger(renderWithNames(prepared))], block.markedDangerous),
       });
       if (!values) return undefined;
     }
@@ -85,6 +89,7 @@ export class RunController {
     this.memory.remember(scope, values);
 
     const findings = this.findings(block, rendered.text);
+    const targets = runTargets(rendered.maskedText);
     if (findings.length || block.markedDangerous) {
       const confirmed = await confirmDanger({
         runbookTitle: runbook.title,
@@ -93,6 +98,7 @@ export class RunController {
         findings,
         markedDangerous: block.markedDangerous,
         commandCount: rendered.steps.length,
+        targets,
       });
       if (!confirmed) {
         this.base.log.info(`run declined at the danger confirmation: ${runbook.relPath} block ${block.index} (${findings.map((f) => f.ruleId).join(', ') || 'marked dangerous'})`);
@@ -120,7 +126,8 @@ export class RunController {
       const integration = await waitForShellIntegration(terminal, timeoutMs);
       if (integration && created) await waitForFirstPrompt(terminal);
       if (secrets.length) await this.terminals.guardHistory(terminal, integration);
-      const base = { runbookPath: runbook.path, runbookTitle: runbook.title, blockIndex: block.index, command: rendered.maskedText, terminalName: terminal.name, startedAt: startedAt.toISOString() };
+      const target = describeTargets(targets);
+      const base = { runbookPath: runbook.path, runbookTitle: runbook.title, blockIndex: block.index, command: rendered.maskedText, terminalName: terminal.name, startedAt: startedAt.toISOString(), ...(target ? { target } : {}) };
       if (!integration) {
         // Typed, not run: the engineer presses Enter (or not); we cannot know the outcome.
         terminal.sendText(secrets.length ? outOfHistory(rendered.line) : rendered.line, false);

@@ -30,7 +30,7 @@ export class PlaceholderMemory {
 export async function askForValues(
   placeholders: readonly Placeholder[],
   given: Readonly<Record<string, string>>,
-  options: { memory: PlaceholderMemory; scope: string; allowDash: boolean; title: string },
+  options: { memory: PlaceholderMemory; scope: string; allowDash: boolean; title: string; /** Said before every value of a dangerous block. */ danger?: string },
 ): Promise<Record<string, string> | undefined> {
   const values: Record<string, string> = { ...given };
   const missing = placeholders.filter((p) => !Object.prototype.hasOwnProperty.call(values, p.name));
@@ -38,8 +38,8 @@ export async function askForValues(
     const secret = isSecretName(p.name);
     const remembered = secret ? undefined : options.memory.last(options.scope, p.name);
     const value = await vscode.window.showInputBox({
-      title: `${options.title} (${k + 1}/${missing.length})`,
-      prompt: `Value for ${p.raw}${secret ? ' — looks secret: typed masked, never stored' : ''}${options.allowDash ? '' : ' (cannot start with “-”)'}`,
+      title: `${options.danger ? '⚠ ' : ''}${options.title} (${k + 1}/${missing.length})`,
+      prompt: `${options.danger ? `${options.danger} ` : ''}Value for ${p.raw}${secret ? ' — looks secret: typed masked, never stored' : ''}${options.allowDash ? '' : ' (cannot start with “-”)'}`,
       placeHolder: p.name,
       value: remembered,
       password: secret,
