@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyGuard, historyShell, outOfHistory, type HistoryShell } from '../../../src/shell/history';
-import { hasShell, tempDir } from './shells';
+import { hasShell, LIMITS, tempDir } from './shells';
 
 const SECRET = 's3cr3t-token-4711';
 
@@ -53,7 +53,7 @@ function typeInto(shell: HistoryShell, lines: string[]): Session {
         break;
     }
     const input = [...lines, list, 'exit'].join('\n') + '\n';
-    const result = spawnSync('script', ['-qfec', command, '/dev/null'], { cwd: dir, input, env, timeout: 60_000 });
+    const result = spawnSync('script', ['-qfec', `${LIMITS}; exec ${command}`, '/dev/null'], { cwd: dir, input, env, timeout: 60_000, killSignal: 'SIGKILL' });
     if (result.error) throw result.error;
     return { file: existsSync(file) ? readFileSync(file, 'utf8') : '', memory: existsSync(memory) ? readFileSync(memory, 'utf8') : '' };
   } finally {

@@ -5,14 +5,13 @@
 // nsenter (standins.ts): every value the product accepts is printed back byte for byte by
 // the innermost shell, and no value ever creates a canary file.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { CommandTextError, prepareCommand, renderCommand, type CommandTemplate } from '../../../src/shell/commandText';
 import { SAFE_VALUE } from '../../../src/shell/nesting';
 import { refuseValue } from '../../../src/shell/quote';
-import { hasShell, placeholdersOf, tempDir } from './shells';
+import { hasShell, placeholdersOf, runContained, tempDir } from './shells';
 import { writeStandIns } from './standins';
 
 /** Single-quoted for a POSIX shell (the test's own, independent of the product's). */
@@ -150,9 +149,9 @@ const FILLER = 'refused';
  * placeholder per value). A batch the product refuses names each refused value, which is
  * counted and replaced by FILLER for the run.
  */
-function planCase(c: Case, all: string[], tally: Tally): { lines: string[]; expected: string[][]; problems: string[] } {
+function planCase(c: Case, all: string[], tally: Tally): { batches: string[][]; expected: string[][]; problems: string[] } {
   const problems: string[] = [];
-  const lines: string[] = [];
+  const batches: string[][] = [];
   const expected: string[][] = [];
   const judge = (v: string, reason: string | undefined) => {
     tally.tried++;
@@ -190,7 +189,7 @@ function planCase(c: Case, all: string[], tally: Tally): { lines: string[]; expe
       return;
     }
     batch.forEach((v, k) => judge(v, refused.get(k)));
-    lines.push(`printf '\\001%s\\n' ${expected.length}`, ...rendered.steps);
+    batches.push(rendered.steps);
     expected.push(sent.map((v) => LINE_PREFIX[printer] + v));
   };
   // Batches of values per shell process.
@@ -198,29 +197,42 @@ function planCase(c: Case, all: string[], tally: Tally): { lines: string[]; expe
     const mine = all.filter((_, k) => k % PRINTERS.length === printer);
     for (let k = 0; k < mine.length; k += BATCH[c.levels]) flush(mine.slice(k, k + BATCH[c.levels]), printer);
   }
-  return { lines, expected, problems };
+  return { batches, expected, problems };
 }
 
-/** Runs the lines in a non-interactive bash (the terminal's shell) with the stand-ins first on PATH; splits the output by batch. */
-function runInBash(lines: string[], dir: string, bin: string): Map<number, string[]> {
-  const script = join(dir, 'run.sh');
-  writeFileSync(script, lines.join('\n') + '\n');
-  const result = spawnSync('bash', [script], {
+/** Seconds one batch may run (each batch runs under `timeout`, in its own process group). */
+const BATCH_SECONDS = 60;
+
+/**
+ * Runs each batch's lines (the steps the terminal would get) in a non-interactive bash, the
+ * terminal's shell, with the stand-ins first on PATH, contained (shells.ts runContained): each
+ * batch from its own file under `timeout -s KILL` (its own process group) with its output
+ * capped, the whole case in a process group that is killed when it ends. Splits the output by
+ * batch.
+ */
+async function runInBash(batches: string[][], expectedBytes: number, dir: string, bin: string): Promise<Map<number, string[]>> {
+  const folder = join(dir, 'batches');
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder);
+  const script = batches.map((steps, k) => {
+    writeFileSync(join(folder, `${k}.sh`), steps.join('\n') + '\n');
+    return `printf '\\001%s\\n' ${k}\ntimeout -s KILL ${BATCH_SECONDS} bash batches/${k}.sh | head -c 8000000`;
+  });
+  const result = await runContained(script.join('\n') + '\n', {
     cwd: dir,
     env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: dir, LC_ALL: 'C.UTF-8', SHELL: '/bin/sh' },
-    maxBuffer: 512 * 1024 * 1024,
-    timeout: 600_000,
+    timeoutMs: Math.max(120_000, batches.length * 15_000),
+    maxOutputBytes: expectedBytes * 2 + 1_000_000,
   });
-  if (result.error) throw result.error;
-  const batches = new Map<number, string[]>();
+  const out = new Map<number, string[]>();
   let current: string[] | undefined;
   for (const line of result.stdout.toString('utf8').split('\n').slice(0, -1)) {
-    if (line.startsWith('\x01')) batches.set(Number(line.slice(1)), (current = []));
+    if (line.startsWith('\x01')) out.set(Number(line.slice(1)), (current = []));
     else current?.push(line);
   }
-  const err = result.stderr.toString('utf8');
-  if (err.trim()) batches.set(-1, err.split('\n').slice(0, 5));
-  return batches;
+  const err = [result.stopped ? `stopped: ${result.stopped}` : '', result.stderr].join('\n');
+  if (err.trim()) out.set(-1, err.trim().split('\n').slice(0, 5));
+  return out;
 }
 
 describe('placeholder values through nested shells', function () {
@@ -231,7 +243,7 @@ describe('placeholder values through nested shells', function () {
   });
 
   const VALUES = 10_000;
-  it(`property: ${VALUES.toLocaleString('en')} random and hostile values × ${CONTEXTS.length} contexts × one and two levels (and ${CHARSET_CONTEXTS.length} unprovable contexts): every accepted value comes back byte for byte from the innermost shell, no canary`, function () {
+  it(`property: ${VALUES.toLocaleString('en')} random and hostile values × ${CONTEXTS.length} contexts × one and two levels (and ${CHARSET_CONTEXTS.length} unprovable contexts): every accepted value comes back byte for byte from the innermost shell, no canary`, async function () {
     if (missing.length) this.skip();
     this.timeout(900_000);
     const started = Date.now();
@@ -248,7 +260,8 @@ describe('placeholder values through nested shells', function () {
       for (const p of plans) problems.push(...p.problems);
       // One bash per case: its batches run one after the other.
       for (const plan of plans) {
-        const out = runInBash(plan.lines, dir, bin);
+        const expectedBytes = plan.expected.flat().reduce((n, v) => n + Buffer.byteLength(v) + 1, 0);
+        const out = await runInBash(plan.batches, expectedBytes, dir, bin);
         if (out.has(-1)) mismatches.push(`${plan.c.name}: stderr: ${out.get(-1)!.join(' / ')}`);
         plan.expected.forEach((batch, k) => {
           const got = out.get(k) ?? [];
@@ -258,7 +271,7 @@ describe('placeholder values through nested shells', function () {
           }
         });
       }
-      const left = readdirSync(dir).filter((f) => !['.bin', 'run.sh', LOCK].includes(f));
+      const left = readdirSync(dir).filter((f) => !['.bin', 'run.sh', 'tmp', 'batches', LOCK].includes(f));
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       const contexts = cases().length;
       console.log(
