@@ -140,7 +140,7 @@ function refusedIn(err: CommandTextError): Map<number, string> {
 }
 
 /** Values per batch (one shell process chain runs a whole batch), by levels; halved where a command word would grow too long. */
-const BATCH = { 1: 400, 2: 120 };
+const BATCH = { 1: 700, 2: 300 };
 /** Stands in the run for a value the product refused (it never reaches a shell). */
 const FILLER = 'refused';
 
