@@ -4,6 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { describeFsError, isNotFound } from '../fsErrors';
 import { FileModelCache, MemoryModelCache, type ModelCache } from '../runbooks/cache';
 import { RunbookIndex } from '../runbooks/index';
 import { DEFAULT_LINT_CONFIG, LINT_RULES, lintRunbook, type LintConfig, type RuleLevel } from '../runbooks/lint';
@@ -156,8 +157,8 @@ async function run(argv: readonly string[]): Promise<number> {
   let stat;
   try {
     stat = statSync(root);
-  } catch {
-    throw new UsageError(`no such directory: ${parsed.dir}`);
+  } catch (err) {
+    throw new UsageError(isNotFound(err) ? `no such directory: ${parsed.dir}` : `cannot open ${parsed.dir}: ${describeFsError(err)}`);
   }
   if (!stat.isDirectory()) throw new UsageError(`not a directory: ${parsed.dir}`);
 

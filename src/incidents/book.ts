@@ -4,7 +4,7 @@
 import { SEVERITIES, type RunRecord } from '../runbooks/model';
 import { compareEvents } from './eventSchema';
 import { newIncidentId } from './ids';
-import type { Journal, JournalProblem, SaveState } from './journal';
+import { encodeRecord, JournalReadError, type Journal, type JournalProblem, type SaveState } from './journal';
 import {
   MILESTONES, ROLES, STATUSES,
   type Audience, type EventBase, type Incident, type IncidentSummary, type Severity, type TimelineEvent,
@@ -70,7 +70,7 @@ export class IncidentBook {
   private readonly timelines = new Map<string, { events: TimelineEvent[]; incident: Incident }>();
   private readonly listeners = new Set<(change: TimelineChange) => void>();
   private readonly claimed = new Set<string>();
-  /** Problems found by the last load (torn or corrupt lines moved aside, conflicts). */
+  /** Problems found by the last load (torn or corrupt lines moved aside, conflicts, folders or segments that cannot be read). */
   problems: JournalProblem[] = [];
 
   constructor(private readonly options: BookOptions) {}
@@ -81,8 +81,8 @@ export class IncidentBook {
 
   /** (Re)reads every incident from the journal. */
   async load(): Promise<JournalProblem[]> {
-    const problems: JournalProblem[] = [];
-    for (const id of await this.journal.incidentIds()) {
+    const { ids, problems } = await this.journal.listIncidents();
+    for (const id of ids) {
       const loaded = await this.journal.load(id);
       problems.push(...loaded.problems);
       if (loaded.events.length === 0) continue;
@@ -90,6 +90,22 @@ export class IncidentBook {
     }
     this.problems = problems;
     return problems;
+  }
+
+  /**
+   * The incident's journal records (one line each, with checksum, no newline) in timeline
+   * order, read again from the journal: for exporting next to a post-mortem. Empty when this
+   * workspace has no journal for the incident; throws JournalReadError when any part of it
+   * cannot be read, so an export never silently leaves events out.
+   */
+  async exportRecords(incidentId: string): Promise<string[]> {
+    const loaded = await this.journal.load(incidentId, { recover: false });
+    const unreadable = loaded.problems.filter((p) => p.kind === 'unreadable');
+    if (unreadable.length > 0) throw new JournalReadError(incidentId, unreadable);
+    // Every acknowledged event is on disk; the union only guards against a file removed since.
+    const byId = new Map(loaded.events.map((e) => [e.id, e]));
+    for (const e of this.events(incidentId)) if (!byId.has(e.id)) byId.set(e.id, e);
+    return [...byId.values()].sort(compareEvents).map((e) => encodeRecord(e).toString('utf8').replace(/\n$/, ''));
   }
 
   onDidChange(listener: (change: TimelineChange) => void): () => void {

@@ -20,6 +20,7 @@
 // this version does not know are kept as `unknown` events.
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { describeFsError, isNotFound } from '../fsErrors';
 import { canonicalJson } from './canonical';
 import { compareEvents, toTimelineEvent } from './eventSchema';
 import type { SaveState, TimelineEvent } from './model';
@@ -189,14 +190,35 @@ export function defaultIsSegmentActive(path: string, name: string): boolean {
 // Reading and recovery
 
 export interface JournalProblem {
+  /** Empty for a problem with the journal folder itself. */
   incidentId: string;
+  /** The segment's (or draft's) file name; empty for a problem with a whole folder. */
   segment: string;
-  /** 1-based line in the segment (0 for problems with the whole segment). */
+  /** 1-based line in the segment (0 for problems with the whole segment or folder). */
   line: number;
   kind: 'torn' | 'corrupt' | 'conflict' | 'unreadable';
   reason: string;
   /** Where the bad bytes were moved; absent when they were left in place (segment still active). */
   quarantinedTo?: string;
+  /** The file or folder that could not be read (for `unreadable`). */
+  path?: string;
+}
+
+/** Thrown when an incident's journal (its folder or a segment) cannot be read: what is there is unknown. */
+export class JournalReadError extends Error {
+  constructor(
+    readonly incidentId: string,
+    readonly problems: readonly JournalProblem[],
+  ) {
+    super(`The journal of ${incidentId} could not be read: ${problems.map(describeJournalProblem).join('; ')}`);
+    this.name = 'JournalReadError';
+  }
+}
+
+/** One line for the log or a message: where, what, and where the bad bytes went. */
+export function describeJournalProblem(p: JournalProblem): string {
+  const where = p.segment ? `${p.incidentId}/${p.segment}${p.line > 0 ? `:${p.line}` : ''}` : p.path ?? (p.incidentId || 'the journal folder');
+  return `${where}: ${p.kind}: ${p.reason}${p.quarantinedTo ? ` (moved to ${p.quarantinedTo})` : ''}`;
 }
 
 export interface IncidentLoad {
@@ -216,6 +238,11 @@ export interface JournalOptions {
   pid?: number;
   isSegmentActive?: (path: string, name: string) => boolean;
   log?: (message: string) => void;
+  /**
+   * Problems found outside a load (a note draft that cannot be read), for the editor to show;
+   * problems found while loading are returned by `load` and `listIncidents` instead.
+   */
+  reportProblem?: (problem: JournalProblem) => void;
   /** Delay before retrying unconfirmed events after two failed attempts in a row. */
   retryDelayMs?: number;
   setTimer?: (fn: () => void, ms: number) => { cancel(): void };
@@ -249,18 +276,41 @@ export class Journal {
 
   /** Folders under the root that hold an incident (named like an incident id). */
   async incidentIds(): Promise<string[]> {
+    return (await this.listIncidents()).ids;
+  }
+
+  /**
+   * The incident folders under the root, and what could not be read: a root that does not exist
+   * yet holds no incidents; a root (or an entry) that cannot be read is a problem, never an
+   * empty list without a word.
+   */
+  async listIncidents(): Promise<{ ids: string[]; problems: JournalProblem[] }> {
+    const problems: JournalProblem[] = [];
     let names: string[];
     try {
       names = await this.fs.readdir(this.root);
-    } catch {
-      return [];
+    } catch (err) {
+      if (!isNotFound(err)) problems.push(unreadable('', '', this.root, err));
+      this.logProblems(problems);
+      return { ids: [], problems };
     }
     const ids: string[] = [];
     for (const name of names) {
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name === QUARANTINE) continue;
-      if (await this.fs.isDirectory(join(this.root, name)).catch(() => false)) ids.push(name);
+      const path = join(this.root, name);
+      try {
+        if (await this.fs.isDirectory(path)) ids.push(name);
+      } catch (err) {
+        // Gone between listing and looking: nothing to read. Anything else: say so.
+        if (!isNotFound(err)) problems.push(unreadable(name, '', path, err));
+      }
     }
-    return ids.sort();
+    this.logProblems(problems);
+    return { ids: ids.sort(), problems };
+  }
+
+  private logProblems(problems: readonly JournalProblem[]): void {
+    for (const p of problems) this.log(`journal ${describeJournalProblem(p)}`);
   }
 
   /** Reads every segment of an incident; with `recover` (default) quarantines bad lines of finished segments. */
@@ -270,7 +320,10 @@ export class Journal {
     let names: string[];
     try {
       names = (await this.fs.readdir(dir)).filter(isSegmentName).sort();
-    } catch {
+    } catch (err) {
+      // No folder: no journal for this incident here. A folder that cannot be read: a problem.
+      if (!isNotFound(err)) result.problems.push(unreadable(incidentId, '', dir, err));
+      this.logProblems(result.problems);
       return result;
     }
     const byId = new Map<string, { event: TimelineEvent; bytes: Buffer; segment: string }>();
@@ -280,7 +333,7 @@ export class Journal {
       try {
         data = await this.fs.readFile(path);
       } catch (err) {
-        result.problems.push({ incidentId, segment: name, line: 0, kind: 'unreadable', reason: errorText(err) });
+        result.problems.push(unreadable(incidentId, name, path, err));
         continue;
       }
       result.segments.push(name);
@@ -314,7 +367,7 @@ export class Journal {
       }
     }
     result.events = [...byId.values()].map((v) => v.event).sort(compareEvents);
-    for (const p of result.problems) this.log(`journal ${p.incidentId}/${p.segment}:${p.line}: ${p.kind}: ${p.reason}${p.quarantinedTo ? ` (moved to ${p.quarantinedTo})` : ''}`);
+    this.logProblems(result.problems);
     return result;
   }
 
@@ -377,14 +430,43 @@ export class Journal {
    * the page's edit counter so a stale copy never replaces a newer one.
    */
   async readDraft(incidentId: string): Promise<{ text: string; revision: number }> {
+    const empty = { text: '', revision: 0 };
+    const path = join(this.incidentDir(incidentId), DRAFT_FILE);
+    let raw: unknown;
     try {
-      const raw = JSON.parse(Buffer.from(await this.fs.readFile(join(this.incidentDir(incidentId), DRAFT_FILE))).toString('utf8'));
-      const text = typeof raw?.text === 'string' ? raw.text : '';
-      const revision = Number.isSafeInteger(raw?.revision) && raw.revision >= 0 ? raw.revision : 0;
-      return { text, revision };
-    } catch {
-      return { text: '', revision: 0 };
+      raw = JSON.parse(Buffer.from(await this.fs.readFile(path)).toString('utf8'));
+    } catch (err) {
+      if (isNotFound(err)) return empty;
+      // Unreadable or damaged: moved aside (so the next draft does not replace it) and reported.
+      await this.setDraftAside(incidentId, path, err instanceof SyntaxError ? 'corrupt' : 'unreadable', err);
+      return empty;
     }
+    const draft = raw as { text?: unknown; revision?: unknown } | null;
+    const text = typeof draft?.text === 'string' ? draft.text : '';
+    const revision = typeof draft?.revision === 'number' && Number.isSafeInteger(draft.revision) && draft.revision >= 0 ? draft.revision : 0;
+    return { text, revision };
+  }
+
+  private async setDraftAside(incidentId: string, path: string, kind: 'corrupt' | 'unreadable', err: unknown): Promise<void> {
+    const problem: JournalProblem = {
+      incidentId,
+      segment: DRAFT_FILE,
+      line: 0,
+      kind,
+      reason: kind === 'corrupt' ? `the note draft is not valid JSON (${errorText(err)})` : `the note draft cannot be read: ${describeFsError(err)}`,
+      path,
+    };
+    try {
+      const qdir = join(this.incidentDir(incidentId), QUARANTINE);
+      await this.fs.mkdir(qdir);
+      const qname = `${DRAFT_FILE}.${Math.floor(this.clock()).toString(16)}-${this.randomHex(6)}.bad`;
+      await this.fs.rename(path, join(qdir, qname));
+      problem.quarantinedTo = `${QUARANTINE}/${qname}`;
+    } catch (moveErr) {
+      problem.reason += `; it could not be moved aside either (${describeFsError(moveErr)})`;
+    }
+    this.logProblems([problem]);
+    this.options.reportProblem?.(problem);
   }
 
   async writeDraft(incidentId: string, text: string, revision = 0): Promise<void> {
@@ -418,6 +500,10 @@ async function writeDurably(fs: JournalFs, path: string, data: Uint8Array): Prom
 function defaultRandomHex(digits: number): string {
   // Crypto randomness: names must not collide between windows started in the same millisecond.
   return randomBytes(Math.ceil(digits / 2)).toString('hex').slice(0, digits);
+}
+
+function unreadable(incidentId: string, segment: string, path: string, err: unknown): JournalProblem {
+  return { incidentId, segment, line: 0, kind: 'unreadable', reason: describeFsError(err), path };
 }
 
 function errorText(err: unknown): string {

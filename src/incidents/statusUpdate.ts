@@ -2,7 +2,6 @@
 // written from the incident and what happened since the last update was posted. Our wording;
 // the responder edits the draft before posting it. External drafts never carry internal detail
 // (hostnames, addresses, commands, paths, notes).
-import { SEVERITY_GUIDE } from './severity';
 import type { CadenceConfig } from './cadence';
 import { compareEvents } from './eventSchema';
 import type { Audience, Incident, IncidentStatus, Role, TimelineEvent } from './model';
@@ -175,9 +174,4 @@ function externalDraft(input: DraftInput): string {
 /** A status update draft for the incident's current status. */
 export function draftStatusUpdate(input: DraftInput): string {
   return input.audience === 'external' ? externalDraft(input) : internalDraft(input);
-}
-
-/** A one-line description of a severity for headers: `SEV1 (Critical)`. */
-export function severityName(incident: Incident): string {
-  return `${incident.severity} (${SEVERITY_GUIDE[incident.severity].name})`;
 }

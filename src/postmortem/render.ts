@@ -21,7 +21,6 @@ export interface RenderOptions {
 }
 
 export const POSTMORTEM_STATUSES = ['draft', 'in review', 'final'] as const;
-export type PostmortemStatus = (typeof POSTMORTEM_STATUSES)[number];
 
 /** Section headings, in order. Completeness checks find them by these words. */
 export const SECTIONS = {

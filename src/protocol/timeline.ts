@@ -82,10 +82,6 @@ export function validateWebviewMessage(value: unknown): Validated<WebviewMessage
   return validateWith<WebviewMessage>(webviewSchemas, value);
 }
 
-export function isRequest(message: WebviewMessage): message is WebviewRequest {
-  return (REQUEST_TYPES as readonly string[]).includes(message.type);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Host → page
 

@@ -82,13 +82,3 @@ async function reportFailure(base: BaseServices, id: string, err: unknown, fromC
   }
   return undefined;
 }
-
-/** A command whose feature has not landed yet: says so instead of failing obscurely. */
-export function notBuiltYet(id: string, feature: string): CommandSpec {
-  return {
-    id,
-    run: () => {
-      throw new UserError(`${feature} is not available in this version of On-Call Runbooks yet.`);
-    },
-  };
-}

@@ -50,13 +50,32 @@ function formatConsoleArgs(args) {
   return [head, ...rest.map(String)].join(' ');
 }
 
+/**
+ * Restricted Mode must start no git process at all: the editor gets a `git` first on its PATH
+ * that writes each call (folder and arguments) to a log, then runs the real git. The tests
+ * read the log (ONCALL_TEST_GIT_LOG) and run their own git as ONCALL_TEST_REAL_GIT.
+ */
+function gitRecorder() {
+  const dir = tempDir('git-recorder');
+  const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+  const logPath = join(dir, 'calls.log');
+  writeFileSync(logPath, '');
+  writeFileSync(join(dir, 'git'), `#!/bin/sh\nprintf '%s\\t%s\\n' "$PWD" "$*" >> "$ONCALL_TEST_GIT_LOG"\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+  // VSCODE_CLI=1: the server keeps this environment for the extension host instead of
+  // replacing PATH with the one a login shell would set up.
+  return { PATH: `${dir}:${process.env.PATH ?? ''}`, VSCODE_CLI: '1', ONCALL_TEST_GIT_LOG: logPath, ONCALL_TEST_REAL_GIT: realGit };
+}
+
 async function runPass(mode) {
   const workspace = makeWorkspace();
   const resultsFile = join(tempDir('results'), 'results.json');
   const server = await startCodeServer({
     workspace,
     restricted: mode === 'restricted',
-    env: { ONCALL_TEST_RESULTS: resultsFile, ONCALL_TEST_MODE: mode, ...(grep ? { ONCALL_TEST_GREP: grep } : {}) },
+    env: {
+      ONCALL_TEST_RESULTS: resultsFile, ONCALL_TEST_MODE: mode, ...(grep ? { ONCALL_TEST_GREP: grep } : {}),
+      ...(mode === 'restricted' ? gitRecorder() : {}),
+    },
     log: (s) => log(`[server] ${s.trimEnd()}`),
   });
   const browser = await launchBrowser();

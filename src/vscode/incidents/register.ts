@@ -4,7 +4,6 @@
 import * as vscode from 'vscode';
 import { toSummary } from '../../incidents/book';
 import { parseCadence, type CadenceConfig } from '../../incidents/cadence';
-import { encodeRecord } from '../../incidents/journal';
 import type { Incident, IncidentSummary, TimelineEvent } from '../../incidents/model';
 import type { PostmortemInfo } from '../../postmortem/report';
 import type { RunRecord } from '../../runbooks/model';
@@ -31,7 +30,7 @@ export interface IncidentFeatures extends IncidentHook {
   incident(id: string): Incident | undefined;
   /** Show these post-mortems in the Incidents view (history). */
   showPostmortems(infos: readonly PostmortemInfo[]): void;
-  /** The merged journal's records (one JSON line each, with checksum, no newline), in timeline order: for exporting next to a post-mortem. */
+  /** The merged journal's records (one JSON line each, with checksum, no newline), in timeline order: for exporting next to a post-mortem. Rejects with a JournalReadError when the journal cannot be read. */
   journalLines(id: string): Promise<string[]>;
 }
 
@@ -114,7 +113,7 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
     showPostmortems: (infos) => tree.setPostmortems(infos),
     journalLines: async (id) => {
       await loaded;
-      return book.events(id).map((e) => encodeRecord(e).toString('utf8').replace(/\n$/, ''));
+      return book.exportRecords(id);
     },
     api: {
       all: () => plain(book.incidents().map(toSummary)),

@@ -1,5 +1,5 @@
 // The incident store as this window sees it: the journal folder, the book over it, and the one
-// load at startup (damaged lines reported, never silently dropped).
+// load at startup (damaged lines and unreadable folders reported, never silently dropped).
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -9,6 +9,7 @@ import { Journal } from '../../incidents/journal';
 import { nodeJournalFs } from '../../incidents/nodeFs';
 import type { BaseServices } from '../services';
 import { createAuthorSource, type AuthorSource } from './author';
+import { showLaterProblem, showLoadProblems } from './journalProblems';
 
 export interface IncidentStore {
   readonly root: string;
@@ -37,6 +38,7 @@ export function openIncidentStore({ context, log }: BaseServices): IncidentStore
     fs: nodeJournalFs(),
     root,
     log: (m) => log.warn(m),
+    reportProblem: showLaterProblem,
     setTimer: (fn, ms) => {
       const t = setTimeout(fn, ms);
       return { cancel: () => clearTimeout(t) };
@@ -53,13 +55,7 @@ export function openIncidentStore({ context, log }: BaseServices): IncidentStore
     await author.refresh().catch(() => undefined);
     const problems = await book.load();
     log.info(`incident journal at ${root}: ${book.incidents().length} incident(s)`);
-    if (problems.length > 0) {
-      const moved = problems.filter((p) => p.quarantinedTo).length;
-      void vscode.window.showWarningMessage(
-        `On-Call: ${problems.length} damaged line(s) found in incident journals while loading; ${moved} moved aside to quarantine, every complete event kept. See the log for details.`,
-        'Show Log',
-      ).then((c) => c && vscode.commands.executeCommand('oncall.showLog'));
-    }
+    showLoadProblems(problems);
   })().catch((err) => log.error('could not load the incident journals', err instanceof Error ? err : new Error(String(err))));
   context.subscriptions.push({ dispose: () => void journal.close() });
   return { root, journal, book, author, loaded, clock };
