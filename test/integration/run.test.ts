@@ -214,7 +214,7 @@ describe('Run code blocks', function () {
 
   it('masks secret values in the result, and keeps them out of the output tail', async () => {
     const result = await run('secret', { api_token: 'hunter2-secret' });
-    assert.equal(result?.exitCode, 0);
+    assert.equal(result?.exitCode, 0, JSON.stringify(result));
     assert.equal(fs.readFileSync(path.join(dir, 'secret.txt'), 'utf8').trim(), '14');
     assert.doesNotMatch(JSON.stringify(result), /hunter2/);
     assert.match(result!.command, /\*{8}/);
@@ -283,6 +283,7 @@ describe('Run code blocks', function () {
   });
 
   it('keeps a secret out of zsh history in a zsh terminal (history guard, then a leading space)', async function () {
+    this.timeout(300_000);
     const config = vscode.workspace.getConfiguration('terminal.integrated');
     if (!fs.existsSync('/usr/bin/zsh') && !fs.existsSync('/bin/zsh')) assert.fail('zsh must be installed (test/harness/setup-real-vscode.sh)');
     const changed = new Promise<string>((resolve) => {

@@ -125,7 +125,8 @@ export class RunController {
       const timeoutMs = Math.max(0.1, Number(config.get('shellIntegrationTimeoutSeconds', 5))) * 1000;
       const integration = await waitForShellIntegration(terminal, timeoutMs);
       if (integration && created) await waitForFirstPrompt(terminal);
-      if (secrets.length) await this.terminals.guardHistory(terminal, integration);
+      const unguarded = secrets.length ? await this.terminals.guardHistory(terminal, integration, Math.max(timeoutMs, 30_000)) : undefined;
+      if (unguarded) throw new UserError(`Nothing was run: the command holds a secret, and ${unguarded}, so it could land in the shell's history.`);
       const target = describeTargets(targets);
       const base = { runbookPath: runbook.path, runbookTitle: runbook.title, blockIndex: block.index, command: rendered.maskedText, terminalName: terminal.name, startedAt: startedAt.toISOString(), ...(target ? { target } : {}) };
       if (!integration) {

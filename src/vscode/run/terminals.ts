@@ -94,20 +94,30 @@ export class RunTerminals implements vscode.Disposable {
   /**
    * Before the first command with a secret in a terminal: the line that makes its shell leave
    * space-led lines out of the history (src/shell/history.ts), run once, after the user's
-   * start-up files, which may have reset the setting the terminal was started with.
+   * start-up files, which may have reset the setting the terminal was started with. Resolves to
+   * why the guard could not be confirmed (then no secret may be sent), or undefined.
    */
-  async guardHistory(terminal: vscode.Terminal, integration: vscode.TerminalShellIntegration | undefined): Promise<void> {
-    if (this.historyGuarded.has(terminal)) return;
-    this.historyGuarded.add(terminal);
+  async guardHistory(terminal: vscode.Terminal, integration: vscode.TerminalShellIntegration | undefined, waitMs: number): Promise<string | undefined> {
+    if (this.historyGuarded.has(terminal)) return undefined;
     const shell = historyShell((terminal.creationOptions as vscode.TerminalOptions).shellPath ?? '');
     const guard = shell && historyGuard(shell);
-    if (!guard) return;
+    if (!guard) {
+      this.historyGuarded.add(terminal);
+      return undefined;
+    }
     if (!integration) {
+      // Typed with Enter before the command, which is typed without: the shell reads the guard first.
       terminal.sendText(guard, true);
-      return;
+      this.historyGuarded.add(terminal);
+      return undefined;
     }
     const { ended } = new ShellIntegrationRunner(terminal, integration).execute(guard);
-    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const end = await Promise.race([ended, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), waitMs)))]);
+    clearTimeout(timer);
+    if (end?.exitCode !== 0) return end ? `the history guard ended with ${end.exitCode === null ? `an unknown exit code (${end.unknownReason ?? 'no reason given'})` : `exit code ${end.exitCode}`}` : `the history guard did not finish within ${Math.round(waitMs / 1000)} s`;
+    this.historyGuarded.add(terminal);
+    return undefined;
   }
 
   release(terminal: vscode.Terminal): void {
