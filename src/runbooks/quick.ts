@@ -1,11 +1,11 @@
 // The quick first pass: front matter, headings found by a line scan, and a fence count — no
 // remark. It lets a cold tree show every runbook with its title long before the full parse is
 // done, and it is what a file that cannot be parsed is shown with.
-import { alertCandidates } from './alerts';
+import { alertCandidates, isAreaDocumentName } from './alerts';
 import { readFrontMatter } from './frontMatter';
 import type { Runbook } from './model';
 import type { ParseInput } from './parse';
-import { baseName, contentHash, detach, isReadmeName, normalizeText, placeInRoot, titleFromFileName } from './text';
+import { baseName, contentHash, detach, normalizeText, placeInRoot, titleFromFileName } from './text';
 
 const FENCE = /^[ \t]{0,3}(?:>[ \t]?)*(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)*[ \t]*(`{3,}|~{3,})(.*)$/;
 const ATX = /^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
@@ -24,7 +24,7 @@ function stripInline(text: string): string {
 /** The quick model of a file; `hash` may be passed when the caller already computed it. */
 export function quickScan(input: ParseInput, hash?: string): Runbook {
   const fileName = baseName(input.path);
-  const isReadme = isReadmeName(fileName);
+  const areaDocument = isAreaDocumentName(fileName);
   const text = normalizeText(input.text);
   const lines = text.split('\n');
   const frontMatter = readFrontMatter(lines);
@@ -61,16 +61,17 @@ export function quickScan(input: ParseInput, hash?: string): Runbook {
 
   const place = placeInRoot(input.root, input.path);
   const title = frontMatter.metadata.title ?? h1 ?? firstHeading ?? titleFromFileName(fileName);
+  // Heading candidates need section indexes from the full parse; the quick pass keeps the rest.
+  const alerts = alertCandidates({ frontMatter: frontMatter.metadata.alerts, fileName, isReadme: areaDocument, h1, title: frontMatter.metadata.title, headings: [] });
   return {
     path: input.path,
     root: input.root,
     relPath: place.relPath,
     area: place.area,
-    isReadme,
+    isReadme: areaDocument && alerts.length === 0,
     title: detach(title),
     metadata: frontMatter.metadata,
-    // Heading candidates need section indexes from the full parse; the quick pass keeps the rest.
-    alerts: alertCandidates({ frontMatter: frontMatter.metadata.alerts, fileName, isReadme, h1, headings: [] }),
+    alerts,
     sections: [],
     codeBlocks: [],
     links: [],

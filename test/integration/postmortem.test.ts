@@ -145,8 +145,13 @@ describe('Post-mortem: commit from the editor', () => {
   it('writes the report by severity and month from the post-mortems\' front matter', async () => {
     const text = await vscode.commands.executeCommand<string>('oncall.incidentReport');
     assert.match(text, /\| 2026-11 \| SEV2 \| 1 \| 0 \| 21 min \| 59 min \|/);
-    assert.equal(vscode.window.activeTextEditor?.document.isUntitled, true);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    // A read-only preview: no untitled document that asks to be saved when it is closed.
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.isUntitled && d.getText().includes('2026-11')), 'no unsaved report document');
+    const source = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'oncall-report', path: '/Incident report.md' }));
+    assert.equal(source.getText(), text);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.match(tab?.label ?? '', /Preview/, `the report opens as a preview (active tab: ${tab?.label})`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });
 

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeWorkspace, tempDir } from '../harness/codeServer.mjs';
 import { openWorkbench } from '../harness/workbench.mjs';
+import { lens, openFile } from './editor.mjs';
 
 const KUBE_CONTEXT = 'ui-prod-eu';
 
@@ -47,23 +48,6 @@ function writeRunbook(workspace, scratch) {
   const file = join(workspace, 'payments', 'checkout-latency.md');
   writeFileSync(file, md);
   return { victim, out, ran, ranWithValues, file };
-}
-
-/** Opens a file by its absolute path through Quick Open. */
-async function openFile(wb, file) {
-  await wb.page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
-  await wb.page.keyboard.press('Control+P');
-  const input = wb.page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(file);
-  await wb.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 20_000 });
-  await wb.page.keyboard.press('Enter');
-  await wb.page.waitForSelector('.monaco-editor .view-lines', { timeout: 20_000 });
-}
-
-/** The CodeLens links with this exact text, in document order. */
-function lens(wb, text) {
-  return wb.page.locator('.monaco-editor .codelens-decoration a').filter({ hasText: new RegExp(`^\\s*${text}\\s*$`) });
 }
 
 /** Lines of the dialog's detail text that the browser had to wrap (shown on more than one line). */
@@ -111,11 +95,12 @@ export const checks = [
 
         // Run the first block: its second command fails, the third never runs.
         await lens(wb, 'Run').first().click();
-        await page.locator('.monaco-editor .codelens-decoration', { hasText: /last run just now, exit 1/ }).waitFor({ timeout: 30_000 });
-        await page.waitForSelector('.terminal-wrapper, .xterm', { timeout: 10_000 });
-        await page.waitForTimeout(800);
-        const tabs = await page.locator('.terminal-tabs-entry, .single-terminal-tab, .panel .composite.title').allInnerTexts();
-        assert.ok(tabs.join(' ').includes('On-Call'), `an On-Call terminal is open: ${tabs.join(' | ')}`);
+        await wb.page.locator('.monaco-editor .codelens-decoration', { hasText: /last run just now, exit 1/ }).waitFor({ timeout: 30_000 });
+        await wb.page.waitForSelector('.terminal-wrapper, .xterm', { timeout: 10_000 });
+        await wb.page.waitForTimeout(800);
+        const tabs = await wb.page.locator('.terminal-tabs-entry, .single-terminal-tab, .panel .composite.title').allInnerTexts();
+        // Named after the runbook (no incident is active), readable where the tabs cut it.
+        assert.ok(tabs.join(' ').includes('Checkout latency'), `the runbook's terminal is open: ${tabs.join(' | ')}`);
         await wb.screenshot('run-codelens-terminal-after-run');
 
         // The kubectl block: the dialog names the kube context of our kubeconfig; Enter runs nothing.
