@@ -294,8 +294,10 @@ describe('Run code blocks', function () {
     });
     const runConfig = vscode.workspace.getConfiguration('oncall.run');
     await config.update('defaultProfile.linux', 'zsh', vscode.ConfigurationTarget.Global);
-    // A first zsh with shell integration can take a while on a busy machine.
+    // A first zsh with shell integration can take a while on a busy machine; a step whose end
+    // never comes is cut by the watchdog, so the record says which one.
     await runConfig.update('shellIntegrationTimeoutSeconds', 60, vscode.ConfigurationTarget.Global);
+    await runConfig.update('watchdogMinutes', 1.5, vscode.ConfigurationTarget.Global);
     try {
       const shell = await Promise.race([changed, new Promise<string>((resolve) => setTimeout(() => resolve(vscode.env.shell), 10_000))]);
       assert.match(shell, /zsh$/, `the default shell became zsh (${shell})`);
@@ -307,6 +309,7 @@ describe('Run code blocks', function () {
     } finally {
       await config.update('defaultProfile.linux', undefined, vscode.ConfigurationTarget.Global);
       await runConfig.update('shellIntegrationTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+      await runConfig.update('watchdogMinutes', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 

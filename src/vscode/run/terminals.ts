@@ -222,6 +222,12 @@ function describeExit(status: vscode.TerminalExitStatus | undefined): string {
  * lines, and the line bash reports can differ from ours (HISTCONTROL=ignoreboth makes it report
  * `$BASH_COMMAND`, the first simple command; a line starting with a space is not in history),
  * in which case VS Code starts a new execution object and ours never ends.
+ *
+ * A command is not sent right after the previous one ended: the end is reported at the start of
+ * the shell's prompt hook, and VS Code sends Ctrl+C before a command while it still sees text
+ * after the prompt (the previous line, until the new prompt is drawn). zsh takes that Ctrl+C
+ * inside its prompt hook, which then stops before marking the prompt, and shell integration
+ * misses the next command altogether (no start, no end).
  */
 export class ShellIntegrationRunner implements StepRunner {
   constructor(
@@ -233,6 +239,7 @@ export class ShellIntegrationRunner implements StepRunner {
     const output = new ChunkQueue();
     const tracked = new Set<vscode.TerminalShellExecution>();
     let started = false;
+    let settled = false;
     let settle!: (end: StepEnd) => void;
     const ended = new Promise<StepEnd>((resolve) => (settle = resolve));
     const finish = (end: StepEnd) => {
@@ -264,13 +271,30 @@ export class ShellIntegrationRunner implements StepRunner {
     const poll = setInterval(() => {
       if (this.terminal.exitStatus) finish({ exitCode: null, unknownReason: describeExit(this.terminal.exitStatus) });
     }, 1000);
-    const execution = this.integration.executeCommand(commandLine);
-    tracked.add(execution);
-    // Read at once: output that comes before the first read is lost.
-    pipe(execution);
-    void ended.then(() => output.close());
+    void promptDrawn(this.terminal).then(() => {
+      if (settled) return;
+      const execution = this.integration.executeCommand(commandLine);
+      tracked.add(execution);
+      // Read at once: output that comes before the first read is lost.
+      pipe(execution);
+    });
+    void ended.then(() => {
+      settled = true;
+      lastEnd.set(this.terminal, Date.now());
+      output.close();
+    });
     return { ended, output };
   }
+}
+
+/** When the last command run through shell integration ended, per terminal. */
+const lastEnd = new WeakMap<vscode.Terminal, number>();
+/** How long after an end the shell has drawn its next prompt (its prompt hook runs in between). */
+const PROMPT_SETTLE_MS = 400;
+
+function promptDrawn(terminal: vscode.Terminal): Promise<void> {
+  const since = Date.now() - (lastEnd.get(terminal) ?? 0);
+  return since >= PROMPT_SETTLE_MS ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, PROMPT_SETTLE_MS - since));
 }
 
 /** Chunks from one or more streams, as one stream that ends when closed. */
