@@ -583,6 +583,7 @@ export class IncidentBook {
       ...(run.unknownReason ? { unknownReason: run.unknownReason } : {}),
       ...(run.output ? { output: run.output } : {}),
       ...(run.service ? { service: run.service.slice(0, MAX_NAME) } : {}),
+      ...(run.target ? { target: run.target } : {}),
     };
     return (await this.record(incident.id, [body]))[0];
   }

@@ -45,7 +45,7 @@ export type TimelineEvent =
   // less what only matters in the moment (terminal, start time).
   | (EventBase & { type: 'commandRun' } & Pick<
         RunRecord,
-        'runbookPath' | 'runbookTitle' | 'blockIndex' | 'command' | 'exitCode' | 'durationMs' | 'outputTail' | 'unknownReason' | 'output' | 'service'
+        'runbookPath' | 'runbookTitle' | 'blockIndex' | 'command' | 'exitCode' | 'durationMs' | 'outputTail' | 'unknownReason' | 'output' | 'service' | 'target'
       > & {
         /** Set on runs attached after the fact (they ran before the incident was declared): when they ran. */
         startedAt?: string;

@@ -182,4 +182,6 @@ export interface RunRecord {
   output?: RunOutput;
   /** The runbook's `service` (front matter), so a post-mortem knows which services the runbooks used touch. */
   service?: string;
+  /** What the command acted on, as read locally before it ran: "Kubernetes context prod-eu, namespace payments …; ssh host db1". */
+  target?: string;
 }

@@ -35,6 +35,8 @@ export interface AskOptions {
   describe?: (placeholder: Placeholder) => string | undefined;
   /** Values from an alert's labels, by placeholder name: prefilled for the engineer to confirm (never used unseen). */
   suggestions?: Readonly<Record<string, Suggestion>>;
+  /** Said before every value of a dangerous block. */
+  danger?: string;
 }
 
 /** A value offered from the label of an alert. */
@@ -71,7 +73,10 @@ export async function askForValues(placeholders: readonly Placeholder[], given: 
     const labelRefusal = offered ? validate(offered.value, p, options.allowDash) : undefined;
     const suggested = labelRefusal ? undefined : offered;
     const refusedLabel = labelRefusal && offered ? `the alert's label “${offered.label}” is not used: ${labelRefusal.replace(/^This value /, 'its value ')}` : undefined;
-    const step = { title: `${options.title} (${k + 1}/${missing.length})`, explanation: options.describe?.(p), remembered: labelRefusal ? undefined : remembered, suggested, refusedLabel };
+    const step = {
+      title: `${options.danger ? '⚠ ' : ''}${options.title} (${k + 1}/${missing.length})`, danger: options.danger, explanation: options.describe?.(p),
+      remembered: labelRefusal ? undefined : remembered, suggested, refusedLabel,
+    };
     const value = p.options && p.options.length > 0 && !secret ? await pickValue(p, step, options.allowDash) : await typeValue(p, step, secret, options.allowDash);
     if (value === undefined) return undefined;
     values[p.name] = value;
@@ -81,6 +86,8 @@ export async function askForValues(placeholders: readonly Placeholder[], given: 
 
 interface Step {
   title: string;
+  /** The block is dangerous: said before the value is asked. */
+  danger: string | undefined;
   explanation: string | undefined;
   remembered: string | undefined;
   suggested?: Suggestion;
@@ -99,7 +106,7 @@ function typeValue(p: Placeholder, step: Step, secret: boolean, allowDash: boole
   ].filter(Boolean);
   return vscode.window.showInputBox({
     title: `${step.title}: ${p.raw}`,
-    prompt: `${step.explanation ? `${step.explanation} — ` : ''}Value for ${p.raw}${notes.length ? ` (${notes.join('; ')})` : ''}`,
+    prompt: `${step.danger ? `${step.danger} ` : ''}${step.explanation ? `${step.explanation} — ` : ''}Value for ${p.raw}${notes.length ? ` (${notes.join('; ')})` : ''}`,
     placeHolder: p.label !== undefined ? `the alert's ${p.label} label` : p.name,
     value: step.suggested?.value ?? step.remembered,
     password: secret,
@@ -115,7 +122,7 @@ function pickValue(p: Placeholder, step: Step, allowDash: boolean): Promise<stri
   const ordered = first !== undefined && options.includes(first) ? [first, ...options.filter((o) => o !== first)] : options;
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
   pick.title = `${step.title}: ${p.raw}`;
-  pick.placeholder = step.explanation ?? `Pick a value for ${p.raw}, or type another`;
+  pick.placeholder = `${step.danger ? `${step.danger} ` : ''}${step.explanation ?? `Pick a value for ${p.raw}, or type another`}`;
   pick.ignoreFocusOut = true;
   const describe = (o: string) =>
     o === step.suggested?.value ? `from the label “${step.suggested.label}” of the alert ${step.suggested.alert}` : o === step.remembered ? 'used last in this incident' : undefined;
