@@ -304,7 +304,11 @@ describe('Evidence on the record', function () {
     const locals = [...new Set([workspaceDir(), fs.realpathSync(workspaceDir()), os.homedir()])];
     for (const file of expected) {
       const committedText = git('show', `${hash}:${file}`);
-      for (const local of locals) assert.ok(!committedText.includes(local), `${file} names ${local}`);
+      for (const local of locals) {
+        // The folder as a path: not inside another name (a home of `/root` is not in `/tmp/x/root.txt`).
+        const named = new RegExp(`(?:^|[^A-Za-z0-9._~-])${local.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[/\\]|[^A-Za-z0-9._-]|$)`, 'm');
+        assert.ok(!named.test(committedText), `${file} names ${local}: ${committedText.split('\n').filter((l) => named.test(l)).slice(0, 3).join(' / ')}`);
+      }
       if (file.endsWith('.md')) for (const name of INTERNAL_NAMES) assert.ok(!committedText.includes(name), `${file} shows the internal name ${name}`);
     }
   }
