@@ -43,6 +43,14 @@ export interface BlockScan {
   headings: ScannedHeading[];
   /** Lines where a new piece can start: nothing open across them (ascending). */
   cuts: number[];
+  /** Containers (list items, block quotes) opened before each cut, and in all. */
+  containersBefore: number[];
+  containers: number;
+  /**
+   * What containers cost a markdown parser: per line, the containers it continues, plus the
+   * depth reached by each container it opens (a line opening d containers costs ~d²/2).
+   */
+  containerWork: number;
   /** Set when the scan stopped early because a limit was passed. */
   stopped?: 'nesting';
 }
@@ -343,7 +351,7 @@ function countDelimiters(line: string, from: number): number {
 
 /** One pass over the lines; the state is what is open after the previous line. */
 class BlockScanner {
-  readonly scan: BlockScan = { maxDepth: 0, maxDepthLine: -1, maxDelimiters: 0, maxDelimitersLine: -1, delimiterCost: 0, fences: [], headings: [], cuts: [] };
+  readonly scan: BlockScan = { maxDepth: 0, maxDepthLine: -1, maxDelimiters: 0, maxDelimitersLine: -1, delimiterCost: 0, fences: [], headings: [], cuts: [], containersBefore: [], containers: 0, containerWork: 0 };
   private readonly stack: Container[] = [];
   private fence: OpenFence | undefined;
   private html: OpenHtml | undefined;
@@ -377,6 +385,7 @@ class BlockScanner {
     this.col = 0;
     this.base = 0;
     const matched = this.continueContainers();
+    this.scan.containerWork += matched;
     if (this.insideFenceOrHtml(matched)) {
       this.previousBlank = false;
       return true;
@@ -391,7 +400,10 @@ class BlockScanner {
       this.previousBlank = false;
       return true;
     }
-    if (!blank && matched === 0 && indent < 4 && lineNo > this.from && this.isCut(ws.pos, topParagraph)) this.scan.cuts.push(lineNo);
+    if (!blank && matched === 0 && indent < 4 && lineNo > this.from && this.isCut(ws.pos, topParagraph)) {
+      this.scan.cuts.push(lineNo);
+      this.scan.containersBefore.push(this.scan.containers);
+    }
     if (matched < this.stack.length) {
       this.stack.length = matched;
       if (this.paragraphDepth > matched) this.closeParagraph();
@@ -496,6 +508,8 @@ class BlockScanner {
       if (at.pos === line.length || at.col - this.base >= 4) return;
       if (line[at.pos] === '>') {
         this.stack.push({ kind: 'quote' });
+        this.scan.containers++;
+        this.scan.containerWork += this.stack.length;
         this.afterQuoteMarker(at.pos, at.col);
         this.closeParagraph();
         continue;
@@ -504,6 +518,8 @@ class BlockScanner {
       const item = listMarker(line, at.pos, at.col, this.paragraphDepth >= 0 && this.paragraphDepth === this.stack.length);
       if (item === undefined) return;
       this.stack.push({ kind: 'list', contentCol: item.contentCol });
+      this.scan.containers++;
+      this.scan.containerWork += this.stack.length;
       this.pos = item.pos;
       this.col = item.col;
       this.base = item.contentCol;

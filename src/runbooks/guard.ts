@@ -6,7 +6,7 @@
 // sees a file, one linear scan (blocks.ts) checks
 //   - its size,
 //   - how deep block quotes and list items nest (containers only: indentation inside code
-//     does not count),
+//     does not count), and how much work opening and continuing them is,
 //   - the delimiters of each paragraph, heading and table row, one by one and in sum,
 // and plans where to cut it into pieces of a few dozen KB that remark parses one at a time, so
 // memory stays bounded by a piece, not by the file. What the scan cannot foresee is caught by
@@ -20,14 +20,18 @@ export interface ParseLimits {
   maxBytes: number;
   /** Deeper container nesting (block quotes, list items) is not given to remark. */
   maxNesting: number;
+  /** Most container work (blocks.ts: containers continued and opened, weighted by depth). */
+  maxContainerWork: number;
   /** Most `*`, `_`, `[`, `]` in one paragraph, heading or table row. */
   maxDelimiters: number;
   /** Most delimiters squared, summed over the file (the worst-case inline parsing work). */
   maxDelimiterCost: number;
-  /** remark parses the file in pieces of about this size … */
+  /** remark parses the file in pieces of about this size, or this many containers … */
   pieceChars: number;
+  pieceContainers: number;
   /** … and refuses a part that cannot be cut and is larger than this. */
   maxPieceChars: number;
+  maxPieceContainers: number;
   /** A parse taking longer than this is stopped. */
   timeoutMs: number;
   /** Heap limit of a parse worker, in MB. */
@@ -36,11 +40,14 @@ export interface ParseLimits {
 
 export const DEFAULT_LIMITS: ParseLimits = {
   maxBytes: 2 * 1024 * 1024,
-  maxNesting: 40,
+  maxNesting: 20,
+  maxContainerWork: 1_000_000,
   maxDelimiters: 2_000,
   maxDelimiterCost: 16_000_000,
   pieceChars: 64 * 1024,
+  pieceContainers: 300,
   maxPieceChars: 256 * 1024,
+  maxPieceContainers: 3_000,
   timeoutMs: 10_000,
   maxHeapMb: 256,
 };
@@ -76,6 +83,14 @@ export function checkShape(lines: readonly string[], from: number, limits: Parse
       reason: `Block quotes or list items are nested more than ${limits.maxNesting} levels deep (line ${scan.maxDepthLine + 1}); the file was not parsed.`,
     };
   }
+  if (scan.containerWork > limits.maxContainerWork) {
+    return {
+      ok: false,
+      reason:
+        `Block quotes and list items are opened and continued too often (${count(scan.containerWork)} container steps, at most ` +
+        `${count(limits.maxContainerWork)}; e.g. thousands of lines that each open deep lists) to parse in reasonable time; the file was not parsed.`,
+    };
+  }
   if (scan.maxDelimiters > limits.maxDelimiters) {
     return {
       ok: false,
@@ -90,55 +105,73 @@ export function checkShape(lines: readonly string[], from: number, limits: Parse
       reason: 'The file has too many paragraphs dense with emphasis and link delimiters (*, _, [, ]) to parse in reasonable time; it was not parsed.',
     };
   }
-  const planned = planPieces(lines, from, scan.cuts, limits);
+  const planned = planPieces(lines, from, scan, limits);
   if ('tooLarge' in planned) {
-    const { startLine, endLine, chars } = planned.tooLarge;
+    const { startLine, endLine, chars, containers } = planned.tooLarge;
     return {
       ok: false,
       reason:
-        `Lines ${startLine + 1}-${endLine} form one block of ${kb(chars)} that cannot be split (more than ${kb(limits.maxPieceChars)}, ` +
-        'e.g. one list or block quote without a blank line between its items); the file was not parsed.',
+        `Lines ${startLine + 1}-${endLine} form one block (${kb(chars)}, ${count(containers)} list items or block quotes) that cannot be split ` +
+        `into parts of at most ${kb(limits.maxPieceChars)} and ${count(limits.maxPieceContainers)} containers ` +
+        '(a paragraph, list or block quote with no blank line to cut at); the file was not parsed.',
     };
   }
   return { ok: true, pieces: planned.pieces, scan };
 }
 
+/** Where the scanner allows a cut, and the containers opened before each cut (blocks.ts). */
+export type CutPlan = Pick<BlockScan, 'cuts' | 'containersBefore' | 'containers'>;
+
+type PieceLimits = Pick<ParseLimits, 'pieceChars' | 'pieceContainers' | 'maxPieceChars' | 'maxPieceContainers'>;
+
 /**
- * Groups the lines into pieces of at least `pieceChars`, cut only at `cuts` (ascending). Fails
- * when the stretch between two cuts is larger than `maxPieceChars`.
+ * Groups the lines into pieces, cut only at the plan's cuts: a piece ends at the first cut after
+ * it reaches `pieceChars` characters or `pieceContainers` containers (micromark's time grows
+ * faster than linearly with the containers it opens and closes in one document). Fails when the
+ * stretch between two cuts is larger than the `maxPiece…` limits.
  */
 export function planPieces(
   lines: readonly string[],
   from: number,
-  cuts: readonly number[],
-  limits: Pick<ParseLimits, 'pieceChars' | 'maxPieceChars'>,
-): { pieces: Piece[] } | { tooLarge: Piece & { chars: number } } {
+  plan: CutPlan,
+  limits: PieceLimits,
+): { pieces: Piece[] } | { tooLarge: Piece & { chars: number; containers: number } } {
   const pieces: Piece[] = [];
+  // Where pieces may end, with the containers opened before each: the cuts, then the file's end.
+  const boundaries: number[] = [];
+  const openedBefore: number[] = [];
+  plan.cuts.forEach((cut, i) => {
+    if (cut <= from || cut >= lines.length) return;
+    boundaries.push(cut);
+    openedBefore.push(plan.containersBefore[i] as number);
+  });
+  boundaries.push(lines.length);
+  openedBefore.push(plan.containers);
   let start = from;
-  let pieceChars = 0;
-  let stretchStart = from;
-  let stretchChars = 0;
-  let next = 0;
-  for (let i = from; i <= lines.length; i++) {
-    const atCut = i === lines.length || (next < cuts.length && cuts[next] === i);
-    if (atCut) {
-      if (i < lines.length) next++;
-      if (stretchChars > limits.maxPieceChars) return { tooLarge: { startLine: stretchStart, endLine: i, chars: stretchChars } };
-      if ((pieceChars >= limits.pieceChars || i === lines.length) && i > start) {
-        pieces.push({ startLine: start, endLine: i });
-        start = i;
-        pieceChars = 0;
-      }
-      stretchStart = i;
-      stretchChars = 0;
+  let line = from;
+  let chars = 0;
+  let containers = 0;
+  let previousContainers = 0;
+  for (let k = 0; k < boundaries.length; k++) {
+    const end = boundaries[k] as number;
+    let stretchChars = 0;
+    for (; line < end; line++) stretchChars += (lines[line] as string).length + 1;
+    const here = openedBefore[k] as number;
+    const stretchContainers = here - previousContainers;
+    previousContainers = here;
+    if (stretchChars > limits.maxPieceChars || stretchContainers > limits.maxPieceContainers) {
+      const stretchStart = k === 0 ? from : (boundaries[k - 1] as number);
+      return { tooLarge: { startLine: stretchStart, endLine: end, chars: stretchChars, containers: stretchContainers } };
     }
-    if (i < lines.length) {
-      const size = (lines[i] as string).length + 1;
-      pieceChars += size;
-      stretchChars += size;
+    chars += stretchChars;
+    containers += stretchContainers;
+    if (chars >= limits.pieceChars || containers >= limits.pieceContainers || k === boundaries.length - 1) {
+      pieces.push({ startLine: start, endLine: Math.max(start, end) });
+      start = end;
+      chars = 0;
+      containers = 0;
     }
   }
-  if (pieces.length === 0) pieces.push({ startLine: from, endLine: Math.max(from, lines.length) });
   return { pieces };
 }
 

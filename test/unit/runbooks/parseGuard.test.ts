@@ -134,9 +134,9 @@ describe('runbooks/parse guard', () => {
     };
 
     it('containers nested thousands deep, on one line or by indentation', () => {
-      refused('one-line', `${'- '.repeat(3000)}x\n`, /nested more than 40 levels deep \(line 9\)/);
-      refused('quotes', `${'> '.repeat(3000)}x\n`, /nested more than 40 levels/);
-      refused('indented', Array.from({ length: 60 }, (_, i) => `${'  '.repeat(i)}- level ${i}`).join('\n'), /nested more than 40 levels deep \(line 49\)/);
+      refused('one-line', `${'- '.repeat(3000)}x\n`, /nested more than 20 levels deep \(line 9\)/);
+      refused('quotes', `${'> '.repeat(3000)}x\n`, /nested more than 20 levels/);
+      refused('indented', Array.from({ length: 60 }, (_, i) => `${'  '.repeat(i)}- level ${i}`).join('\n'), /nested more than 20 levels deep \(line 49\)/);
     });
 
     it('a paragraph dense with unmatched emphasis or link delimiters', () => {
@@ -154,7 +154,9 @@ describe('runbooks/parse guard', () => {
     it('one block too large to cut into pieces', () => {
       // Items of a top-level list can be cut apart; lines of one block quote cannot.
       const quote = Array.from({ length: 12_000 }, (_, i) => `> line ${i} of one long block quote without a break`).join('\n');
-      refused('quote', quote, /Lines 9-12008 form one block of \d+ KB that cannot be split/);
+      refused('quote', quote, /Lines 9-12008 form one block \(\d+ KB, 1 list items or block quotes\) that cannot be split/);
+      const items = `- one top-level item\n${Array.from({ length: 4000 }, (_, i) => `  - nested item ${i}`).join('\n')}\n`;
+      refused('items', items, /Lines 9-4010 form one block \(\d+ KB, 4,001 list items/);
     });
 
     it('a file above the size limit', () => {
@@ -191,10 +193,11 @@ describe('runbooks/parse guard', () => {
   });
 
   describe('pieces', () => {
+    const WHOLE = { pieceChars: Infinity, pieceContainers: Infinity, maxPieceChars: Infinity, maxPieceContainers: Infinity };
     it('parsing at every possible cut gives the model of parsing whole', () => {
       for (const { name, text } of corpus()) {
-        const whole = parseText(name, text, { pieceChars: Infinity, maxPieceChars: Infinity });
-        const cut = parseText(name, text, { pieceChars: 1 });
+        const whole = parseText(name, text, WHOLE);
+        const cut = parseText(name, text, { pieceChars: 1, pieceContainers: 1 });
         assert.deepEqual(cut, whole, name);
       }
     });
@@ -214,20 +217,31 @@ describe('runbooks/parse guard', () => {
       }
       const model = parseText('large.md', text);
       assert.equal(model.parseStatus, 'full');
-      assert.deepEqual(model, parseText('large.md', text, { pieceChars: Infinity, maxPieceChars: Infinity }));
+      assert.deepEqual(model, parseText('large.md', text, WHOLE));
     });
 
-    it('plans pieces only at cuts, and reports a stretch that is too large', () => {
+    it('plans pieces only at cuts, by size and by containers, and reports a stretch that is too large', () => {
       const lines = ['a', 'b', 'c', 'd', 'e', 'f'];
-      assert.deepEqual(planPieces(lines, 0, [2, 4], { pieceChars: 3, maxPieceChars: 100 }), {
+      const plan = { cuts: [2, 4], containersBefore: [0, 0], containers: 0 };
+      const limits = { pieceChars: 3, pieceContainers: 100, maxPieceChars: 100, maxPieceContainers: 100 };
+      assert.deepEqual(planPieces(lines, 0, plan, limits), {
         pieces: [
           { startLine: 0, endLine: 2 },
           { startLine: 2, endLine: 4 },
           { startLine: 4, endLine: 6 },
         ],
       });
-      assert.deepEqual(planPieces(lines, 1, [4], { pieceChars: 100, maxPieceChars: 100 }), { pieces: [{ startLine: 1, endLine: 6 }] });
-      assert.deepEqual(planPieces(lines, 0, [2], { pieceChars: 1, maxPieceChars: 7 }), { tooLarge: { startLine: 2, endLine: 6, chars: 8 } });
+      assert.deepEqual(planPieces(lines, 1, plan, { ...limits, pieceChars: 100 }), { pieces: [{ startLine: 1, endLine: 6 }] });
+      assert.deepEqual(planPieces(lines, 0, plan, { ...limits, pieceChars: 1, maxPieceChars: 3 }), { tooLarge: { startLine: 0, endLine: 2, chars: 4, containers: 0 } });
+      // Containers: 5 before line 2, 6 before line 4, 40 in all.
+      const dense = { cuts: [2, 4], containersBefore: [5, 6], containers: 40 };
+      assert.deepEqual(planPieces(lines, 0, dense, { ...limits, pieceChars: 100, pieceContainers: 5 }), {
+        pieces: [
+          { startLine: 0, endLine: 2 },
+          { startLine: 2, endLine: 6 },
+        ],
+      });
+      assert.deepEqual(planPieces(lines, 0, dense, { ...limits, maxPieceContainers: 30 }), { tooLarge: { startLine: 4, endLine: 6, chars: 4, containers: 34 } });
     });
   });
 
