@@ -136,7 +136,7 @@ describe('runbooks/parse guard', () => {
     it('containers nested thousands deep, on one line or by indentation', () => {
       refused('one-line', `${'- '.repeat(3000)}x\n`, /nested more than 20 levels deep \(line 9\)/);
       refused('quotes', `${'> '.repeat(3000)}x\n`, /nested more than 20 levels/);
-      refused('indented', Array.from({ length: 60 }, (_, i) => `${'  '.repeat(i)}- level ${i}`).join('\n'), /nested more than 20 levels deep \(line 49\)/);
+      refused('indented', Array.from({ length: 60 }, (_, i) => `${'  '.repeat(i)}- level ${i}`).join('\n'), /nested more than 20 levels deep \(line 29\)/);
     });
 
     it('a paragraph dense with unmatched emphasis or link delimiters', () => {
