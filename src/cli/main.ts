@@ -3,7 +3,7 @@
 // sentence and an exit code, never a stack trace.
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { FileModelCache, MemoryModelCache, type ModelCache } from '../runbooks/cache';
 import { RunbookIndex } from '../runbooks/index';
 import { DEFAULT_LINT_CONFIG, LINT_RULES, lintRunbook, type LintConfig, type RuleLevel } from '../runbooks/lint';
@@ -25,7 +25,7 @@ Options:
   --no-cache             parse every file afresh (the cache is neither read nor written)
   --cache-dir <dir>      where parsed models are cached (default: ${defaultCacheDir()})
   --exclude <glob>       leave out matching files or folders (node_modules and .git always are)
-  --workers <n>          parser worker threads (0: parse on the main thread)
+  --workers <n>          parser worker threads (0: parse on the main thread, under the same limits)
   --stale-days <n>       a runbook reviewed longer ago than this is stale (default 90)
   --required-sections    comma-separated headings every runbook needs (default diagnosis,mitigation)
   --rule <id>=<level>    change a rule's severity, e.g. --rule missing-owner=error
@@ -177,9 +177,10 @@ async function run(argv: readonly string[]): Promise<number> {
 
   const all = index.all();
   for (const r of all) {
-    const unreadable = r.problems.find((p) => p.ruleId === 'parse-failed' && /could not be read/.test(p.message));
+    const unreadable = r.problems.find((p) => p.ruleId === 'parse-failed' && /could not be read|not valid UTF-8|NUL bytes/.test(p.message));
     if (unreadable) process.stderr.write(`oncall-runbooks: warning: ${r.relPath}: ${unreadable.message}\n`);
   }
+  for (const p of index.problems()) process.stderr.write(`oncall-runbooks: warning: ${relative(root, p.path)}: ${p.message}\n`);
   return parsed.command === 'index' ? printIndex(all, parsed) : printLint(all, index, parsed);
 }
 

@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, ParseTimeout, timeLimitMessage, withinTime } from './gu
 import type { Runbook } from './model';
 import { failedRunbook, parseRunbook, type ParseInput, type ParseOptions } from './parse';
 import { unpack, type PackedRunbook } from './store';
+import { indexTaskTimes } from './yieldable';
 
 /** Anything that turns a file into a model; the index does not care where it runs. */
 export interface RunbookParser {
@@ -176,7 +177,7 @@ export class ParsePool implements RunbookParser {
     if (!current || current.job.id !== reply.id) return;
     this.startupFailures = 0;
     this.finish(slot);
-    current.resolve(modelOf(reply, current.job.input));
+    current.resolve(indexTaskTimes.measure('worker reply: unpack the model', () => modelOf(reply, current.job.input)));
     this.pump();
   }
 

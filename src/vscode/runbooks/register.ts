@@ -1,7 +1,9 @@
 // Runbook index, tree view, search, alert lookup, diagnostics: wires the pure index
 // (src/runbooks) to the editor. activate() returns before any file is read; the index builds
 // right after, off the extension host's thread for the parsing.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { indexTaskTimes } from '../../runbooks/yieldable';
 import { registerCommands } from '../commandRegistry';
 import type { BaseServices, RunbookService } from '../services';
 import { RunbookCommands } from './commands';
@@ -72,6 +74,15 @@ export function registerRunbookFeatures(base: BaseServices): RunbookService {
       whenCurrent: () => service.whenCurrent(),
       handleUri: (uri) => uriHandler.handleUri(uri),
       registerMs: 0,
+      measureHostTasks: () => {
+        const delay = monitorEventLoopDelay({ resolution: 1 });
+        indexTaskTimes.reset();
+        delay.enable();
+        return () => {
+          delay.disable();
+          return { longestTaskMs: delay.max / 1e6, p99TaskMs: delay.percentile(99) / 1e6, ownWorkMs: indexTaskTimes.report() };
+        };
+      },
     };
   }
 

@@ -4,11 +4,15 @@
 // runbooks are not, and parsing a large file in pieces gives the same model as parsing it whole.
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Heading, Nodes, Root } from 'mdast';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import { unified } from 'unified';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { crafted } from '../../fixtures/runbooks/crafted';
 import { generateRunbook } from '../../fixtures/runbooks/generate';
 import { scanBlocks } from '../../../src/runbooks/blocks';
 import { checkShape, DEFAULT_LIMITS, planPieces, ParseTimeout, withinTime } from '../../../src/runbooks/guard';
@@ -256,13 +260,40 @@ describe('runbooks/parse guard', () => {
     });
 
     it('the inline parser (the CLI with --workers 0) fails a slow file with a reason and carries on', async () => {
-      const parser = new InlineParser(unchecked, 300);
+      const parser = new InlineParser(unchecked, 1000);
       const r = await parser.parse({ path: '/r/slow.md', root: '/r', text: slow });
       assert.equal(r.parseStatus, 'failed');
       assert.equal(r.title, 'T');
-      assert.match(r.problems.at(-1)?.message ?? '', /took longer than 300 ms/);
+      assert.match(r.problems.at(-1)?.message ?? '', /took longer than 1 s/);
       const next = await parser.parse({ path: '/r/next.md', root: '/r', text: '# Next\n' });
       assert.equal(next.parseStatus, 'full');
+    });
+  });
+
+  describe('the CLI with --workers 0', function () {
+    this.timeout(300_000);
+    it('indexes a folder of crafted 1.2 MB files on its own thread, each reported as not parsed', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'oncall-crafted-'));
+      try {
+        const names = Object.keys(crafted).map((kind, i) => {
+          const name = `crafted-${i}.md`;
+          writeFileSync(join(dir, name), (crafted[kind] as (n: number) => string)(1_200_000));
+          return name;
+        });
+        writeFileSync(join(dir, 'normal.md'), runbookText('# Normal\n\n```bash\necho fine\n```\n'));
+        const cli = resolve(__dirname, '../../../src/cli/main.ts');
+        const r = spawnSync(process.execPath, ['--import', 'tsx', cli, 'index', dir, '--json', '--no-cache', '--workers', '0'], { encoding: 'utf8', timeout: 240_000 });
+        assert.equal(r.status, 0, r.stderr);
+        const out = JSON.parse(r.stdout) as { runbooks: Array<{ path: string; parseStatus: string; problems: Array<{ ruleId: string }> }> };
+        const status = new Map(out.runbooks.map((x) => [x.path, x]));
+        assert.equal(status.get('normal.md')?.parseStatus, 'full');
+        for (const name of names) {
+          assert.equal(status.get(name)?.parseStatus, 'failed', name);
+          assert.ok(status.get(name)?.problems.some((p) => p.ruleId === 'parse-failed'), name);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 
