@@ -10,6 +10,7 @@ import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import { unified } from 'unified';
 import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { crafted } from '../../fixtures/runbooks/crafted';
@@ -143,6 +144,10 @@ describe('runbooks/parse guard', () => {
       refused('indented', Array.from({ length: 60 }, (_, i) => `${'  '.repeat(i)}- level ${i}`).join('\n'), /nested more than 20 levels deep \(line 29\)/);
     });
 
+    it('thousands of lines that each open deep lists (each costs remark ~d² container steps)', () => {
+      refused('work', `${'- '.repeat(15)}x\n`.repeat(10_000), /opened and continued too often \(1,\d{3},\d{3} container steps, at most 1,000,000/);
+    });
+
     it('a paragraph dense with unmatched emphasis or link delimiters', () => {
       refused('images', `${'!['.repeat(3000)}a${'](b)'.repeat(3000)}\n`, /paragraph at line 9 holds 6,000 emphasis and link delimiters/);
       refused('emphasis', `${'*a_ '.repeat(5000)}\n`, /holds 10,000/);
@@ -246,6 +251,29 @@ describe('runbooks/parse guard', () => {
         ],
       });
       assert.deepEqual(planPieces(lines, 0, dense, { ...limits, maxPieceContainers: 30 }), { tooLarge: { startLine: 4, endLine: 6, chars: 4, containers: 34 } });
+    });
+  });
+
+  describe('memory', function () {
+    this.timeout(180_000);
+    /** Parses `text` in a worker whose heap is capped at `heapMb`: its status, or the worker's error code. */
+    const parseUnderHeap = (text: string, heapMb: number, options: object) =>
+      new Promise<string>((done) => {
+        const worker = new Worker(resolve(__dirname, 'parseInWorker.cjs'), { workerData: { text, options }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+        worker.on('message', (m: { parseStatus: string }) => {
+          done(m.parseStatus);
+          void worker.terminate();
+        });
+        worker.on('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
+      });
+
+    it('a large runbook parses in pieces within a heap that the whole document would not fit', async () => {
+      const rand = prng(11);
+      const parts: string[] = ['# One large runbook', ''];
+      for (let i = 0; parts.join('\n').length < 1_000_000; i++) parts.push(generateRunbook(rand, i, 'area').text.replace(/^---[\s\S]*?\n---\n/, ''));
+      const text = parts.join('\n');
+      assert.equal(await parseUnderHeap(text, 64, {}), 'full');
+      assert.equal(await parseUnderHeap(text, 64, { pieceChars: Infinity, pieceContainers: Infinity, maxPieceChars: Infinity, maxPieceContainers: Infinity }), 'ERR_WORKER_OUT_OF_MEMORY');
     });
   });
 
