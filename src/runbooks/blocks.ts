@@ -432,11 +432,14 @@ class BlockScanner {
   private continueContainers(): number {
     const line = this.line;
     let matched = 0;
+    // Skipped once per position: list items do not move it, and a line may be indented
+    // thousands of columns under a deep stack.
+    let ws = skipWhitespace(line, this.pos, this.col);
     for (const c of this.stack) {
-      const ws = skipWhitespace(line, this.pos, this.col);
       if (c.kind === 'quote') {
         if (ws.col - this.base > 3 || line[ws.pos] !== '>') break;
         this.afterQuoteMarker(ws.pos, ws.col);
+        ws = skipWhitespace(line, this.pos, this.col);
       } else {
         if (ws.pos < line.length && ws.col < c.contentCol) break;
         this.base = c.contentCol;

@@ -1,8 +1,8 @@
 // The quick first pass: front matter, headings and fences found by the linear block scanner
 // (blocks.ts) — no remark. It lets a cold tree show every runbook with its title long before
 // the full parse is done, and it is what a file that cannot be parsed is shown with. It runs on
-// the extension host's thread, so everything in it is linear in the text and small front
-// matter only is read here (the worker reads the rest).
+// the extension host's thread, so its work is bounded for any file: it reads the first 64 KB
+// (the title is there), small front matter only, and nothing in it can backtrack.
 import { alertCandidates } from './alerts';
 import { scanBlocks } from './blocks';
 import { readFrontMatter, MAX_FRONT_MATTER_BYTES } from './frontMatter';
@@ -16,6 +16,11 @@ import { baseName, contentHash, detach, isReadmeName, normalizeText, placeInRoot
  * byte on hostile input, warm; real blocks are a few hundred bytes).
  */
 export const QUICK_FRONT_MATTER_BYTES = 4 * 1024;
+/**
+ * The quick pass reads the head of a file only: enough for the title in any real runbook, and a
+ * bound on this thread's work for any file (the full parse, in a worker, reads everything).
+ */
+export const QUICK_SCAN_CHARS = 64 * 1024;
 /** The quick scan reads no further than this container depth. */
 const QUICK_MAX_NESTING = 100;
 /** Heading text longer than this is cut for the title. */
@@ -26,6 +31,14 @@ export interface QuickOptions {
   hash?: string;
   /** Front matter larger than this is left to the full parse (default QUICK_FRONT_MATTER_BYTES). */
   maxFrontMatterBytes?: number;
+}
+
+/** Lines of a text as normalizeText + split would count them (LF, CRLF or a lone CR end a line). */
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text[i + 1] !== '\n') n++;
+  return n;
 }
 
 /** Strips the commonest inline markup from heading text: code ticks, emphasis, links. */
@@ -66,7 +79,9 @@ export function quickScan(input: ParseInput, options: QuickOptions | string = {}
       fenceCount: 0,
     };
   }
-  const lines = normalizeText(input.text).split('\n');
+  const truncated = input.text.length > QUICK_SCAN_CHARS;
+  const lines = normalizeText(truncated ? input.text.slice(0, QUICK_SCAN_CHARS) : input.text).split('\n');
+  if (truncated) lines.pop(); // a partial last line
   const frontMatter = readFrontMatter(lines, Math.min(maxFrontMatterBytes ?? QUICK_FRONT_MATTER_BYTES, MAX_FRONT_MATTER_BYTES));
   // Deeper than any file the full parse accepts: past it the scan stops (its cost grows with depth).
   const scan = scanBlocks(lines, frontMatter.endLine + 1, { maxNesting: QUICK_MAX_NESTING });
@@ -83,7 +98,7 @@ export function quickScan(input: ParseInput, options: QuickOptions | string = {}
     problems: frontMatter.problems,
     parseStatus: 'quick',
     contentHash: hashOf(),
-    lineCount: lines.length,
+    lineCount: truncated ? countLines(input.text) : lines.length,
     ...(frontMatter.reviewedKey !== undefined ? { reviewedKey: frontMatter.reviewedKey } : {}),
     fenceCount: scan.fences.length,
   };

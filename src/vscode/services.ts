@@ -29,8 +29,8 @@ export interface RunbookTesting {
   handleUri(uri: vscode.Uri): Promise<void>;
   /** How long registering the runbook features took inside activate(), in ms. */
   registerMs: number;
-  /** Starts measuring the extension host's thread; the returned function stops and reports. */
-  measureHostTasks(): () => HostTaskReport;
+  /** Starts measuring the extension host's thread (and a CPU profile into `profileFile`); the returned function stops and reports. */
+  measureHostTasks(profileFile?: string): () => HostTaskReport;
 }
 
 /** The extension host thread while it was measured: its longest task, and the index's own work. */

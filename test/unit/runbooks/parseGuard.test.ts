@@ -85,7 +85,7 @@ function remarkBlocks(text: string): { fences: number[]; headings: Array<[number
 function corpus(): Array<{ name: string; text: string }> {
   const files = [...markdownFiles(FIXTURES), ...markdownFiles(SAMPLE_REPO)].map((f) => ({ name: relative(FIXTURES, f), text: readFileSync(f, 'utf8') }));
   const rand = prng(7);
-  for (let i = 0; i < 40; i++) files.push({ name: `generated-${i}.md`, ...generateRunbook(rand, i, 'area') });
+  for (let i = 0; i < 40; i++) files.push({ name: `generated-${i}.md`, text: generateRunbook(rand, i, 'area').text });
   TRICKY.forEach((text, i) => files.push({ name: `tricky-${i}.md`, text }));
   return files;
 }
