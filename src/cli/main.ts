@@ -10,6 +10,7 @@ import { DEFAULT_LINT_CONFIG, LINT_RULES, lintRunbook, type LintConfig, type Rul
 import type { Problem, Runbook } from '../runbooks/model';
 import { InlineParser, ParsePool, type RunbookParser } from '../runbooks/parsePool';
 import { nodeSource } from '../runbooks/source';
+import { detailCounts } from '../runbooks/store';
 
 const USAGE = `Usage:
   oncall-runbooks index <dir> [--json] [--no-cache] [--cache-dir <dir>] [--exclude <glob>]…
@@ -163,7 +164,7 @@ async function run(argv: readonly string[]): Promise<number> {
 
   const cache = await openCache(parsed, root);
   const parser = makeParser(parsed.workers);
-  const index = new RunbookIndex({ source: nodeSource, parser, cache, roots: [root], exclude: parsed.exclude });
+  const index = new RunbookIndex({ source: nodeSource, parser, cache, roots: [root], exclude: parsed.exclude, quickFirst: false });
   try {
     await index.build();
   } finally {
@@ -194,7 +195,7 @@ const cliProblem = (p: Problem) => ({
 
 function printIndex(all: readonly Runbook[], options: Options): number {
   const runbooks = all.filter((r) => !r.isReadme);
-  const codeBlocks = runbooks.reduce((n, r) => n + r.codeBlocks.length, 0);
+  const codeBlocks = runbooks.reduce((n, r) => n + detailCounts(r).codeBlocks, 0);
   if (options.json) {
     const out = {
       files: runbooks.length,
@@ -205,7 +206,7 @@ function printIndex(all: readonly Runbook[], options: Options): number {
         area: r.area,
         title: r.title,
         alerts: [...new Set(r.alerts.map((a) => a.name))],
-        codeBlocks: r.codeBlocks.length,
+        codeBlocks: detailCounts(r).codeBlocks,
         problems: r.problems.map(cliProblem),
         owner: r.metadata.owner ?? null,
         severity: r.metadata.severity ?? null,
@@ -221,7 +222,7 @@ function printIndex(all: readonly Runbook[], options: Options): number {
   for (const r of runbooks) {
     const alerts = [...new Set(r.alerts.map((a) => a.name))];
     const status = r.parseStatus === 'failed' ? '  [could not be parsed]' : '';
-    lines.push(`${r.relPath}  ${r.title}${alerts.length ? `  (${alerts.join(', ')})` : ''}  ${r.codeBlocks.length} code blocks${status}`);
+    lines.push(`${r.relPath}  ${r.title}${alerts.length ? `  (${alerts.join(', ')})` : ''}  ${detailCounts(r).codeBlocks} code blocks${status}`);
   }
   lines.push(`${runbooks.length} runbooks, ${codeBlocks} code blocks (${all.length - runbooks.length} READMEs not counted)`);
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -40,6 +40,8 @@ export interface RunbookIndexOptions {
   parseConcurrency?: number;
   /** Texts kept in memory between the quick pass and the full parse, in characters. */
   keepTextBudget?: number;
+  /** Give files a quick model before the full parse (default true; a CLI has no view to fill early). */
+  quickFirst?: boolean;
 }
 
 interface FileEntry {
@@ -226,7 +228,7 @@ export class RunbookIndex {
 
     const listed = new Set(files.map((f) => f.path));
     for (const path of [...this.models.keys()]) if (!listed.has(path)) this.removeModel(path);
-    await this.process(files, current, true);
+    await this.process(files, current, this.options.quickFirst ?? true);
     if (current()) this.progress({ phase: 'done', done: files.length, total: files.length });
   }
 
@@ -253,7 +255,7 @@ export class RunbookIndex {
     // A file can come both by name and inside a folder event: once is enough.
     const unique = [...new Map(files.map((f) => [f.path, f])).values()];
     // One file is parsed at once; a batch gets titles first, like a build.
-    await this.process(unique, () => !this.disposed, unique.length > 1, true);
+    await this.process(unique, () => !this.disposed, unique.length > 1 && (this.options.quickFirst ?? true), true);
     this.flush();
   }
 
