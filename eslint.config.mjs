@@ -48,6 +48,23 @@ export default tseslint.config(
     },
   },
   {
+    // Every git call goes through the one sanitised runner (src/git/run.ts): no other file
+    // starts processes or uses simple-git directly.
+    files: ['src/**/*.ts'],
+    ignores: ['src/git/run.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['child_process', 'node:child_process', 'simple-git'].map((name) => ({
+            name,
+            message: 'Run git through runGit (src/git/run.ts): it sanitises the environment and sets a deadline.',
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
   },

@@ -125,6 +125,8 @@ async function renderTimeline(count: number): Promise<{ firstRender: number[]; c
       view: { incident, schedule: updateSchedule(events, DEFAULT_CADENCE, Date.parse(events[events.length - 1].time), incident) },
       events, draft: '', draftRevision: 0, saveState: 'saved',
       severities: (['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const).map((level) => ({ level, label: level, detail: `${level} detail` })),
+      // Local time with UTC beside it, in a zone that is not UTC: the most formatting per row.
+      timeStyle: { locale: 'en', timeZone: 'Europe/Berlin', display: 'localAndUtc' },
     };
     const firstRender: number[] = [];
     const outer: number[] = [];

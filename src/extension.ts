@@ -11,10 +11,22 @@ import { createApi, type OnCallApi } from './vscode/api';
 export function activate(context: vscode.ExtensionContext): OnCallApi {
   const log = vscode.window.createOutputChannel('On-Call Runbooks', { log: true });
   context.subscriptions.push(log);
-  const base = { context, log };
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const base = { context, log, ready };
 
   const runbooks = registerRunbookFeatures(base);
   const incidents = registerIncidentFeatures(base);
+  // api.ready: the first complete index (built after activate() returns) and the incident store.
+  setTimeout(() => {
+    const started = Date.now();
+    void Promise.all([runbooks.whenCurrent(), incidents.loaded])
+      .catch((err: unknown) => log.warn(`readiness: ${err instanceof Error ? err.message : String(err)}`))
+      .then(() => {
+        log.info(`ready in ${Date.now() - started} ms after activation`);
+        markReady();
+      });
+  }, 0);
   const run = registerRunFeatures(base, runbooks, incidents);
   const postmortems = registerPostmortemFeatures(base, incidents);
   // History: the Incidents view lists post-mortems (also those of incidents with no journal here).
@@ -33,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): OnCallApi {
   registerCommands(base, [{ id: 'oncall.showLog', run: () => log.show() }]);
 
   log.info(`activated (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
-  return createApi(runbooks, incidents, run);
+  return createApi(runbooks, incidents, run, ready);
 }
 
 export function deactivate(): void {

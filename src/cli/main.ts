@@ -1,34 +1,47 @@
-// oncall-runbooks: index and lint a runbook repository outside the editor (e.g. in CI), with the
-// same core, parser workers and persistent cache as the extension. Bad input is reported in a
-// sentence and an exit code, never a stack trace.
+// oncall-runbooks: index and lint a runbook repository outside the editor (e.g. in CI), and find
+// an alert's runbook, with the same core, parser workers and persistent cache as the extension.
+// Bad input is reported in a sentence and an exit code, never a stack trace. What is printed
+// for scripts (JSON, SARIF, GitHub annotations) is in output.ts.
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { describeFsError, isNotFound } from '../fsErrors';
 import { FileModelCache, MemoryModelCache, type ModelCache } from '../runbooks/cache';
 import { RunbookIndex } from '../runbooks/index';
-import { DEFAULT_LINT_CONFIG, LINT_RULES, lintRunbook, type LintConfig, type RuleLevel } from '../runbooks/lint';
-import type { Problem, Runbook } from '../runbooks/model';
+import { DEFAULT_LINT_CONFIG, LINT_RULES, lintRepository, type LintConfig, type RuleLevel } from '../runbooks/lint';
+import type { Runbook } from '../runbooks/model';
 import { InlineParser, ParsePool, type RunbookParser } from '../runbooks/parsePool';
 import { nodeSource } from '../runbooks/source';
 import { detailCounts } from '../runbooks/store';
+import { alertJson, alertText, cliProblem, githubAnnotations, indexJson, sarif, type FoundProblem } from './output';
 
 const USAGE = `Usage:
   oncall-runbooks index <dir> [--json] [--no-cache] [--cache-dir <dir>] [--exclude <glob>]…
-  oncall-runbooks lint <dir> [--json] [--stale-days <n>] [--required-sections <a,b>]
-                             [--rule <id>=<error|warning|info|off>]… [--today <YYYY-MM-DD>]
-                             [--no-cache] [--cache-dir <dir>] [--exclude <glob>]…
+  oncall-runbooks lint <dir> [--json | --format <text|json|sarif|github>] [--stale-days <n>]
+                             [--required-sections <a,b>] [--rule <id>=<error|warning|info|off>]…
+                             [--today <YYYY-MM-DD>] [--no-cache] [--cache-dir <dir>] [--exclude <glob>]…
+  oncall-runbooks alert <name> [dir] [--json] [--no-cache] [--cache-dir <dir>] [--exclude <glob>]…
 
-index   lists every runbook under <dir> with its title, alerts and code blocks.
-lint    checks staleness and completeness; exits with 1 when a rule at error level fails.
+index   lists every runbook under <dir> with its title, alerts and code blocks (--json: with
+        sections, alerts and their sources, and per code block its language, kind, whether it
+        runs, its inputs and danger findings; see schemaVersion).
+lint    checks staleness and completeness, fitted to the repository (a convention most runbooks
+        do not follow is one suggestion, not a warning per file); exits with 1 when a rule at
+        error level fails.
+alert   prints the runbook that answers an alert (default <dir>: the current folder) and where the
+        name was found; exits with 1 when no runbook answers it.
 
 Options:
   --json                 print JSON instead of text
+  --format <f>           lint output: text (default), json, sarif (SARIF 2.1.0 for code scanning),
+                         github (workflow annotations)
   --no-cache             parse every file afresh (the cache is neither read nor written)
   --cache-dir <dir>      where parsed models are cached (default: ${defaultCacheDir()})
   --exclude <glob>       leave out matching files or folders (node_modules and .git always are)
   --workers <n>          parser worker threads (0: parse on the main thread, under the same limits)
   --stale-days <n>       a runbook reviewed longer ago than this is stale (default 90)
-  --required-sections    comma-separated headings every runbook needs (default diagnosis,mitigation)
+  --required-sections    comma-separated headings every runbook needs (default: the sections most
+                         of the repository's runbooks share)
   --rule <id>=<level>    change a rule's severity, e.g. --rule missing-owner=error
   --today <YYYY-MM-DD>   the date staleness is measured against (default: today, UTC)
 
@@ -37,10 +50,14 @@ Rules: ${LINT_RULES.map((r) => r.id).join(', ')}`;
 /** An error in how the CLI was called or what it was pointed at: printed as is, exit code 2. */
 class UsageError extends Error {}
 
+type Format = 'text' | 'json' | 'sarif' | 'github';
+
 interface Options {
-  command: 'index' | 'lint';
+  command: 'index' | 'lint' | 'alert';
   dir: string;
-  json: boolean;
+  /** `alert`: the alert name. */
+  alert: string;
+  format: Format;
   cache: boolean;
   cacheDir: string;
   exclude: string[];
@@ -59,11 +76,12 @@ function parseArgs(argv: readonly string[]): Options | 'help' | 'version' {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return 'help';
   if (argv.includes('--version')) return 'version';
   const [command, ...rest] = argv;
-  if (command !== 'index' && command !== 'lint') throw new UsageError(`unknown command "${command}" (expected index or lint)`);
+  if (command !== 'index' && command !== 'lint' && command !== 'alert') throw new UsageError(`unknown command "${command}" (expected index, lint or alert)`);
   const options: Options = {
     command,
     dir: '',
-    json: false,
+    alert: '',
+    format: 'text',
     cache: true,
     cacheDir: defaultCacheDir(),
     exclude: [],
@@ -81,8 +99,15 @@ function parseArgs(argv: readonly string[]): Options | 'help' | 'version' {
     };
     switch (arg) {
       case '--json':
-        options.json = true;
+        options.format = 'json';
         break;
+      case '--format': {
+        const f = value();
+        if (f !== 'text' && f !== 'json' && f !== 'sarif' && f !== 'github') throw new UsageError('--format takes text, json, sarif or github');
+        if ((f === 'sarif' || f === 'github') && command !== 'lint') throw new UsageError(`--format ${f} is for lint`);
+        options.format = f;
+        break;
+      }
       case '--no-cache':
         options.cache = false;
         break;
@@ -122,9 +147,14 @@ function parseArgs(argv: readonly string[]): Options | 'help' | 'version' {
       }
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
-        if (options.dir) throw new UsageError(`one directory only (got "${options.dir}" and "${arg}")`);
-        options.dir = arg;
+        if (command === 'alert' && !options.alert) options.alert = arg;
+        else if (options.dir) throw new UsageError(`one directory only (got "${options.dir}" and "${arg}")`);
+        else options.dir = arg;
     }
+  }
+  if (command === 'alert') {
+    if (!options.alert.trim()) throw new UsageError('alert needs an alert name, e.g. oncall-runbooks alert KubePodCrashLooping');
+    options.dir ||= '.';
   }
   if (!options.dir) throw new UsageError(`${command} needs a directory`);
   options.lint.rules = rules;
@@ -157,8 +187,8 @@ async function run(argv: readonly string[]): Promise<number> {
   let stat;
   try {
     stat = statSync(root);
-  } catch {
-    throw new UsageError(`no such directory: ${parsed.dir}`);
+  } catch (err) {
+    throw new UsageError(isNotFound(err) ? `no such directory: ${parsed.dir}` : `cannot open ${parsed.dir}: ${describeFsError(err)}`);
   }
   if (!stat.isDirectory()) throw new UsageError(`not a directory: ${parsed.dir}`);
 
@@ -182,40 +212,22 @@ async function run(argv: readonly string[]): Promise<number> {
     if (unreadable) process.stderr.write(`oncall-runbooks: warning: ${r.relPath}: ${unreadable.message}\n`);
   }
   for (const p of index.problems()) process.stderr.write(`oncall-runbooks: warning: ${relative(root, p.path)}: ${p.message}\n`);
-  return parsed.command === 'index' ? printIndex(all, parsed) : printLint(all, index, parsed);
+  if (parsed.command === 'alert') return printAlert(index, parsed);
+  return parsed.command === 'index' ? printIndex(all, parsed) : printLint(all, index, parsed, root);
 }
 
-const cliProblem = (p: Problem) => ({
-  ruleId: p.ruleId,
-  severity: p.severity,
-  message: p.message,
-  line: p.line + 1,
-  ...(p.endLine !== undefined ? { endLine: p.endLine + 1 } : {}),
-});
+function printAlert(index: RunbookIndex, options: Options): number {
+  const hits = index.lookupAlert(options.alert);
+  if (options.format === 'json') process.stdout.write(`${JSON.stringify(alertJson(options.alert, hits), null, 2)}\n`);
+  else process.stdout.write(`${alertText(options.alert, hits)}\n`);
+  return hits.length > 0 ? 0 : 1;
+}
 
 function printIndex(all: readonly Runbook[], options: Options): number {
   const runbooks = all.filter((r) => !r.isReadme);
   const codeBlocks = runbooks.reduce((n, r) => n + detailCounts(r).codeBlocks, 0);
-  if (options.json) {
-    const out = {
-      files: runbooks.length,
-      codeBlocks,
-      readmes: all.length - runbooks.length,
-      runbooks: runbooks.map((r) => ({
-        path: r.relPath,
-        area: r.area,
-        title: r.title,
-        alerts: [...new Set(r.alerts.map((a) => a.name))],
-        codeBlocks: detailCounts(r).codeBlocks,
-        problems: r.problems.map(cliProblem),
-        owner: r.metadata.owner ?? null,
-        severity: r.metadata.severity ?? null,
-        lastReviewed: r.metadata.lastReviewed ?? null,
-        tags: r.metadata.tags,
-        parseStatus: r.parseStatus,
-      })),
-    };
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  if (options.format === 'json') {
+    process.stdout.write(`${JSON.stringify(indexJson(all), null, 2)}\n`);
     return 0;
   }
   const lines: string[] = [];
@@ -229,25 +241,33 @@ function printIndex(all: readonly Runbook[], options: Options): number {
   return 0;
 }
 
-function printLint(all: readonly Runbook[], index: RunbookIndex, options: Options): number {
-  const found: Array<{ path: string } & ReturnType<typeof cliProblem>> = [];
+function printLint(all: readonly Runbook[], index: RunbookIndex, options: Options, root: string): number {
+  const lint = lintRepository(all, { today: options.today, runbookAt: (p) => index.get(p), fileExists: (p) => existsSync(p) }, options.lint);
+  const found: FoundProblem[] = [];
   for (const r of all) {
-    const lint = lintRunbook(r, { today: options.today, runbookAt: (p) => index.get(p), fileExists: (p) => existsSync(p) }, options.lint);
-    for (const p of [...r.problems, ...lint]) {
+    for (const p of [...r.problems, ...(lint.problems.get(r.path) ?? [])]) {
       const level = options.lint.rules[p.ruleId];
       if (level === 'off') continue;
-      found.push({ path: r.relPath, ...cliProblem(level ? { ...p, severity: level } : p) });
+      found.push({ path: r.relPath, absolutePath: r.path, ...cliProblem(level ? { ...p, severity: level } : p) });
     }
   }
   found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   const count = (s: string) => found.filter((p) => p.severity === s).length;
   const errors = count('error');
-  if (options.json) {
-    const out = { files: all.filter((r) => !r.isReadme).length, errors, warnings: count('warning'), infos: count('info'), problems: found };
+  const files = all.filter((r) => !r.isReadme).length;
+  if (options.format === 'json') {
+    const problems = found.map(({ absolutePath: _absolute, ...p }) => p);
+    const out = { schemaVersion: 1, files, errors, warnings: count('warning'), infos: count('info'), problems, suggestions: lint.suggestions, requiredSections: lint.requiredSections };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else if (options.format === 'sarif') {
+    process.stdout.write(`${JSON.stringify(sarif(found, lint.suggestions, root), null, 2)}\n`);
+  } else if (options.format === 'github') {
+    const text = githubAnnotations(found, lint.suggestions);
+    process.stdout.write(text === '' ? '' : `${text}\n`);
   } else {
     const lines = found.map((p) => `${p.path}:${p.line}: ${p.severity} [${p.ruleId}] ${p.message}`);
-    lines.push(`${found.length === 0 ? 'No problems' : `${errors} errors, ${count('warning')} warnings, ${count('info')} infos`} in ${all.filter((r) => !r.isReadme).length} runbooks.`);
+    for (const s of lint.suggestions) lines.push(`suggestion [${s.ruleId}] ${s.message}`);
+    lines.push(`${found.length === 0 ? 'No problems' : `${errors} errors, ${count('warning')} warnings, ${count('info')} infos`} in ${files} runbooks.`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return errors > 0 ? 1 : 0;

@@ -8,6 +8,7 @@
 // HEAD plus our paths, so other staged changes stay staged and out of this commit.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { describeFsError, isNotFound } from '../fsErrors';
 import { GitOperationError } from './errors';
 import { GitTimeoutError, GitUnavailableError, runGit, type GitOutput } from './run';
 
@@ -168,8 +169,12 @@ async function run(args: readonly string[], cwd: string, context: GitContext): P
 }
 
 async function openRepository(repoDir: string, context: GitContext): Promise<Repository> {
-  const stat = await fs.stat(repoDir).catch(() => undefined);
-  if (!stat?.isDirectory()) {
+  const stat = await fs.stat(repoDir).catch((err: unknown) => {
+    // Only a folder that is not there is "not a repository"; anything else is said as it is.
+    if (isNotFound(err)) throw new GitOperationError('notARepository', `${repoDir} does not exist, so it is not a git repository.`);
+    throw new GitOperationError('commitFailed', `${repoDir} cannot be opened: ${describeFsError(err)}.`);
+  });
+  if (!stat.isDirectory()) {
     throw new GitOperationError('notARepository', `${repoDir} is not a folder, so it is not a git repository.`);
   }
   const top = await run(['rev-parse', '--show-toplevel', '--absolute-git-dir'], repoDir, context);
@@ -219,8 +224,10 @@ async function pathInsideRepository(root: string, repoDir: string, file: string)
   let walked = current;
   for (let i = 0; i < parts.length; i += 1) {
     walked = path.join(walked, parts[i]);
-    const stat = await fs.lstat(walked).catch(() => undefined);
-    if (!stat) throw new GitOperationError('fileMissing', `${file} does not exist.`, undefined, { file });
+    const stat = await fs.lstat(walked).catch((err: unknown) => {
+      if (isNotFound(err)) throw new GitOperationError('fileMissing', `${file} does not exist.`, undefined, { file });
+      throw new GitOperationError('commitFailed', `${file} cannot be read: ${describeFsError(err)}.`, undefined, { file });
+    });
     if (stat.isSymbolicLink()) {
       throw new GitOperationError(
         'symlink',

@@ -33,7 +33,3 @@ export class GitOperationError extends Error {
     this.name = 'GitOperationError';
   }
 }
-
-export function isGitOperationError(err: unknown, kind?: GitFailureKind): err is GitOperationError {
-  return err instanceof GitOperationError && (kind === undefined || err.kind === kind);
-}

@@ -2,6 +2,7 @@
 // a sanitised environment (no host GIT_* variables, never a terminal prompt), a hard deadline
 // that stops a hanging hook or signing step, and the exit code returned rather than thrown, so
 // callers can classify failures themselves.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { simpleGit } from 'simple-git';
 
 /** What a finished git command produced. */
@@ -93,4 +94,63 @@ export async function runGit(args: readonly string[], options: GitRunOptions): P
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** What a finished git command produced, byte for byte (for object contents). */
+export interface GitBinaryOutput {
+  exitCode: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface GitBinaryRunOptions extends GitRunOptions {
+  /** Bytes written to git's standard input (then closed). */
+  input?: Uint8Array;
+  /** Stop reading (and fail) when standard output grows past this many bytes. */
+  maxOutputBytes?: number;
+}
+
+/**
+ * Like `runGit`, with standard input and binary-safe output: for the plumbing commands that
+ * read objects or object lists on stdin (`cat-file --batch`, `hash-object --stdin`, `mktree`).
+ * Same rules: the sanitised environment, no shell, a hard deadline, the exit code returned.
+ */
+export function runGitBinary(args: readonly string[], options: GitBinaryRunOptions): Promise<GitBinaryOutput> {
+  return new Promise<GitBinaryOutput>((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawn('git', [...args], { cwd: options.cwd, env: sanitizeGitEnv(options.env ?? process.env), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    } catch (err) {
+      reject(new GitUnavailableError(err instanceof Error ? err.message : String(err)));
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outBytes = 0;
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      finish(() => reject(new GitTimeoutError(args, options.timeoutMs)));
+    }, options.timeoutMs);
+    child.on('error', (e) => finish(() => reject(/ENOENT/.test(String(e)) ? new GitUnavailableError(e.message) : e)));
+    child.stdout!.on('data', (d: Buffer) => {
+      outBytes += d.length;
+      if (options.maxOutputBytes !== undefined && outBytes > options.maxOutputBytes) {
+        child.kill('SIGKILL');
+        finish(() => reject(new Error(`git ${args[0] ?? ''} printed more than ${options.maxOutputBytes} bytes and was stopped`)));
+        return;
+      }
+      out.push(d);
+    });
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
+    child.on('close', (code) => finish(() => resolve({ exitCode: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') })));
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.end(options.input ? Buffer.from(options.input) : undefined);
+  });
 }

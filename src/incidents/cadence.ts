@@ -91,14 +91,21 @@ export function updateSchedule(
 ): UpdateSchedule {
   const sorted = [...events].sort(compareEvents);
   let lastPosted: string | undefined;
-  for (const e of sorted) if (e.type === 'statusUpdate' && e.state === 'posted') lastPosted = e.time;
+  let promised: string | undefined;
+  for (const e of sorted) {
+    if (e.type === 'statusUpdate' && e.state === 'posted') {
+      lastPosted = e.time;
+      promised = e.nextUpdateAt;
+    }
+  }
   const base: UpdateSchedule = lastPosted ? { state: 'scheduled', lastPostedAt: lastPosted } : { state: 'scheduled' };
   if (incident.status === 'resolved') return { ...base, state: 'resolved' };
   const rule = config[incident.severity];
   if (!rule) return { ...base, state: 'off' };
 
   const anchor = Date.parse(lastPosted ?? incident.declaredAt);
-  let due = anchor + (lastPosted ? rule.everyMinutes : rule.firstMinutes) * MINUTE;
+  // A posted update that named the time of the next one is kept to its word.
+  let due = promised && Number.isFinite(Date.parse(promised)) ? Date.parse(promised) : anchor + (lastPosted ? rule.everyMinutes : rule.firstMinutes) * MINUTE;
   let snoozedUntil: number | undefined;
   let snoozeReason: string | undefined;
   for (const e of sorted) {

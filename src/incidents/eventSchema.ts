@@ -15,6 +15,11 @@ export const EVENT_BASE: Record<string, Check> = {
   author: NAME,
 };
 
+/** Optional on every event: the writer that recorded it (see ids.ts). */
+export const EVENT_BASE_OPTIONAL: Record<string, Check> = {
+  writer: str({ min: 1, max: 40, pattern: /^w[0-9a-z]{10}$/ }),
+};
+
 /** Fields of each known event type beyond the base (required, optional). */
 export const EVENT_FIELDS: Record<Exclude<EventType, 'unknown'>, [Record<string, Check>, Record<string, Check>]> = {
   declared: [
@@ -37,11 +42,13 @@ export const EVENT_FIELDS: Record<Exclude<EventType, 'unknown'>, [Record<string,
     },
     { outputTail: TEXT, unknownReason: TEXT },
   ],
-  statusUpdate: [{ audience: oneOf(['internal', 'external']), text: TEXT, state: oneOf(['drafted', 'posted']) }, {}],
+  statusUpdate: [{ audience: oneOf(['internal', 'external']), text: TEXT, state: oneOf(['drafted', 'posted']) }, { nextUpdateAt: isoTime }],
   reminderSnoozed: [{ minutes: num({ min: 0, max: 7 * 24 * 60 }), reason: TEXT }, {}],
   summaryChanged: [{ summary: TEXT }, { services: arrayOf(NAME) }],
+  customerSummaryChanged: [{ text: TEXT }, {}],
   pinned: [{ target: str({ min: 1, max: 200 }), pinned: bool }, {}],
   correction: [{ target: str({ min: 1, max: 200 }), text: TEXT }, {}],
+  joined: [{}, { role: oneOf(ROLES) }],
 };
 
 const KNOWN = new Set(Object.keys(EVENT_FIELDS));
@@ -49,13 +56,13 @@ const KNOWN = new Set(Object.keys(EVENT_FIELDS));
 const checkers = new Map<string, Check>(
   Object.entries(EVENT_FIELDS).map(([type, [req, opt]]) => [
     type,
-    object({ ...EVENT_BASE, type: oneOf([type]), ...req }, opt, false),
+    object({ ...EVENT_BASE, type: oneOf([type]), ...req }, { ...EVENT_BASE_OPTIONAL, ...opt }, false),
   ]),
 );
 
 const unknownChecker = object(
   { ...EVENT_BASE, type: oneOf(['unknown']), originalType: str({ max: 200 }), raw: (v) => (isRecord(v) ? undefined : 'not an object') },
-  {},
+  EVENT_BASE_OPTIONAL,
   false,
 );
 
@@ -84,6 +91,7 @@ export function toTimelineEvent(record: unknown): TimelineEvent | undefined {
     incidentId: record.incidentId as string,
     time: record.time as string,
     author: record.author as string,
+    ...(typeof record.writer === 'string' && !EVENT_BASE_OPTIONAL.writer(record.writer) ? { writer: record.writer } : {}),
     type: 'unknown',
     originalType: type,
     raw: record,

@@ -20,6 +20,7 @@
 // this version does not know are kept as `unknown` events.
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { describeFsError, isNotFound } from '../fsErrors';
 import { canonicalJson } from './canonical';
 import { compareEvents, toTimelineEvent } from './eventSchema';
 import type { SaveState, TimelineEvent } from './model';
@@ -50,6 +51,15 @@ export interface JournalFs {
   rename(from: string, to: string): Promise<void>;
   /** Makes a folder's entries (new and renamed files) durable; may be a no-op where unsupported. */
   syncDir(path: string): Promise<void>;
+  /** Size and modification time of a file. */
+  stat(path: string): Promise<FileStamp>;
+  /** The bytes of a file from `start` to its current end. */
+  readFrom(path: string, start: number): Promise<Uint8Array>;
+}
+
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,6 +168,29 @@ export function isSegmentName(name: string): boolean {
   return SEGMENT.test(name);
 }
 
+// A shared copy holds the events of one writer of another installation (a teammate, or this
+// engineer's own events recovered from the remote), as fetched: `t-<writerId>.jsonl`. It is
+// replaced whole (write, flush, rename), never appended to, and read like a segment.
+const SHARED_COPY = /^t-(w[0-9a-z]{10})\.jsonl$/;
+
+export function sharedCopyName(writer: string): string {
+  return `t-${writer}.jsonl`;
+}
+
+export function isSharedCopyName(name: string): boolean {
+  return SHARED_COPY.test(name);
+}
+
+/** The writer whose events a shared copy holds. */
+export function sharedCopyWriter(name: string): string | undefined {
+  return SHARED_COPY.exec(name)?.[1];
+}
+
+/** Files of an incident folder that hold events: this store's segments, then shared copies. */
+export function isEventFileName(name: string): boolean {
+  return isSegmentName(name) || isSharedCopyName(name);
+}
+
 /** The process id a segment's writer ran in, from its name. */
 export function segmentPid(name: string): number | undefined {
   const m = SEGMENT.exec(name);
@@ -177,6 +210,11 @@ export function defaultIsSegmentActive(path: string, name: string): boolean {
   const pid = segmentPid(name);
   if (pid === undefined) return false;
   if (pid === process.pid) return false;
+  return processAlive(pid);
+}
+
+/** Whether a process with this id runs (one we may not signal counts as running). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -189,14 +227,35 @@ export function defaultIsSegmentActive(path: string, name: string): boolean {
 // Reading and recovery
 
 export interface JournalProblem {
+  /** Empty for a problem with the journal folder itself. */
   incidentId: string;
+  /** The segment's (or draft's) file name; empty for a problem with a whole folder. */
   segment: string;
-  /** 1-based line in the segment (0 for problems with the whole segment). */
+  /** 1-based line in the segment (0 for problems with the whole segment or folder). */
   line: number;
   kind: 'torn' | 'corrupt' | 'conflict' | 'unreadable';
   reason: string;
   /** Where the bad bytes were moved; absent when they were left in place (segment still active). */
   quarantinedTo?: string;
+  /** The file or folder that could not be read (for `unreadable`). */
+  path?: string;
+}
+
+/** Thrown when an incident's journal (its folder or a segment) cannot be read: what is there is unknown. */
+export class JournalReadError extends Error {
+  constructor(
+    readonly incidentId: string,
+    readonly problems: readonly JournalProblem[],
+  ) {
+    super(`The journal of ${incidentId} could not be read: ${problems.map(describeJournalProblem).join('; ')}`);
+    this.name = 'JournalReadError';
+  }
+}
+
+/** One line for the log or a message: where, what, and where the bad bytes went. */
+export function describeJournalProblem(p: JournalProblem): string {
+  const where = p.segment ? `${p.incidentId}/${p.segment}${p.line > 0 ? `:${p.line}` : ''}` : p.path ?? (p.incidentId || 'the journal folder');
+  return `${where}: ${p.kind}: ${p.reason}${p.quarantinedTo ? ` (moved to ${p.quarantinedTo})` : ''}`;
 }
 
 export interface IncidentLoad {
@@ -205,6 +264,22 @@ export interface IncidentLoad {
   events: TimelineEvent[];
   problems: JournalProblem[];
   segments: string[];
+  /** Event id → the file its kept copy came from (a segment of this store, or a shared copy). */
+  origins: Map<string, string>;
+  /** Where reading stopped in each file, to read only what was added since (`readNew`). */
+  cursor: JournalCursor;
+}
+
+/** Per event file: how far it was read (segments) or how it looked (shared copies). */
+export type JournalCursor = Map<string, { offset: number; size: number; mtimeMs: number }>;
+
+export interface JournalChanges {
+  /** Events found since the cursor (possibly some already known: merge by id). */
+  events: TimelineEvent[];
+  origins: Map<string, string>;
+  cursor: JournalCursor;
+  /** Whether anything changed at all (a file appeared, grew, shrank or was replaced). */
+  changed: boolean;
 }
 
 export interface JournalOptions {
@@ -216,6 +291,11 @@ export interface JournalOptions {
   pid?: number;
   isSegmentActive?: (path: string, name: string) => boolean;
   log?: (message: string) => void;
+  /**
+   * Problems found outside a load (a note draft that cannot be read), for the editor to show;
+   * problems found while loading are returned by `load` and `listIncidents` instead.
+   */
+  reportProblem?: (problem: JournalProblem) => void;
   /** Delay before retrying unconfirmed events after two failed attempts in a row. */
   retryDelayMs?: number;
   setTimer?: (fn: () => void, ms: number) => { cancel(): void };
@@ -249,28 +329,54 @@ export class Journal {
 
   /** Folders under the root that hold an incident (named like an incident id). */
   async incidentIds(): Promise<string[]> {
+    return (await this.listIncidents()).ids;
+  }
+
+  /**
+   * The incident folders under the root, and what could not be read: a root that does not exist
+   * yet holds no incidents; a root (or an entry) that cannot be read is a problem, never an
+   * empty list without a word.
+   */
+  async listIncidents(): Promise<{ ids: string[]; problems: JournalProblem[] }> {
+    const problems: JournalProblem[] = [];
     let names: string[];
     try {
       names = await this.fs.readdir(this.root);
-    } catch {
-      return [];
+    } catch (err) {
+      if (!isNotFound(err)) problems.push(unreadable('', '', this.root, err));
+      this.logProblems(problems);
+      return { ids: [], problems };
     }
     const ids: string[] = [];
     for (const name of names) {
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name === QUARANTINE) continue;
-      if (await this.fs.isDirectory(join(this.root, name)).catch(() => false)) ids.push(name);
+      const path = join(this.root, name);
+      try {
+        if (await this.fs.isDirectory(path)) ids.push(name);
+      } catch (err) {
+        // Gone between listing and looking: nothing to read. Anything else: say so.
+        if (!isNotFound(err)) problems.push(unreadable(name, '', path, err));
+      }
     }
-    return ids.sort();
+    this.logProblems(problems);
+    return { ids: ids.sort(), problems };
+  }
+
+  private logProblems(problems: readonly JournalProblem[]): void {
+    for (const p of problems) this.log(`journal ${describeJournalProblem(p)}`);
   }
 
   /** Reads every segment of an incident; with `recover` (default) quarantines bad lines of finished segments. */
   async load(incidentId: string, { recover = true }: { recover?: boolean } = {}): Promise<IncidentLoad> {
     const dir = this.incidentDir(incidentId);
-    const result: IncidentLoad = { incidentId, events: [], problems: [], segments: [] };
+    const result: IncidentLoad = { incidentId, events: [], problems: [], segments: [], origins: new Map(), cursor: new Map() };
     let names: string[];
     try {
-      names = (await this.fs.readdir(dir)).filter(isSegmentName).sort();
-    } catch {
+      names = (await this.fs.readdir(dir)).filter(isEventFileName).sort();
+    } catch (err) {
+      // No folder: no journal for this incident here. A folder that cannot be read: a problem.
+      if (!isNotFound(err)) result.problems.push(unreadable(incidentId, '', dir, err));
+      this.logProblems(result.problems);
       return result;
     }
     const byId = new Map<string, { event: TimelineEvent; bytes: Buffer; segment: string }>();
@@ -280,15 +386,18 @@ export class Journal {
       try {
         data = await this.fs.readFile(path);
       } catch (err) {
-        result.problems.push({ incidentId, segment: name, line: 0, kind: 'unreadable', reason: errorText(err) });
+        result.problems.push(unreadable(incidentId, name, path, err));
         continue;
       }
       result.segments.push(name);
+      const stamp = await this.fs.stat(path).catch(() => ({ size: data.byteLength, mtimeMs: 0 }));
+      result.cursor.set(name, { offset: completeLength(data), size: stamp.size, mtimeMs: stamp.mtimeMs });
       const scan = scanSegment(data);
       for (const { line, event } of scan.records) {
         const seen = byId.get(event.id);
         if (!seen) {
           byId.set(event.id, { event, bytes: line.bytes, segment: name });
+          result.origins.set(event.id, name);
         } else if (!seen.bytes.equals(line.bytes)) {
           // Same id, different content: keep the first (segment order) and say so.
           result.problems.push({
@@ -305,6 +414,10 @@ export class Journal {
       if (recover && !active) {
         try {
           quarantinedTo = await this.quarantine(dir, name, scan);
+          // The file now holds only its good lines: read on from their end.
+          const goodLength = scan.records.reduce((n, r) => n + r.line.bytes.length + 1, 0);
+          const after = await this.fs.stat(path).catch(() => ({ size: goodLength, mtimeMs: 0 }));
+          result.cursor.set(name, { offset: goodLength, size: after.size, mtimeMs: after.mtimeMs });
         } catch (err) {
           this.log(`could not move bad lines of ${incidentId}/${name} aside: ${errorText(err)}`);
         }
@@ -314,7 +427,7 @@ export class Journal {
       }
     }
     result.events = [...byId.values()].map((v) => v.event).sort(compareEvents);
-    for (const p of result.problems) this.log(`journal ${p.incidentId}/${p.segment}:${p.line}: ${p.kind}: ${p.reason}${p.quarantinedTo ? ` (moved to ${p.quarantinedTo})` : ''}`);
+    this.logProblems(result.problems);
     return result;
   }
 
@@ -338,6 +451,147 @@ export class Journal {
     await this.fs.rename(tmp, join(dir, name));
     await this.fs.syncDir(dir);
     return `${QUARANTINE}/${qname}`;
+  }
+
+  /**
+   * Reads what was added to an incident's files since `cursor` (another window appended, a
+   * sync replaced a shared copy). Segments are read from where reading stopped, up to their
+   * last complete line; a shared copy that changed is read whole. Nothing is moved aside here:
+   * a damaged line is skipped and logged, and the next full load quarantines it.
+   */
+  async readNew(incidentId: string, cursor: JournalCursor): Promise<JournalChanges> {
+    const dir = this.incidentDir(incidentId);
+    const out: JournalChanges = { events: [], origins: new Map(), cursor: new Map(cursor), changed: false };
+    let names: string[];
+    try {
+      names = (await this.fs.readdir(dir)).filter(isEventFileName).sort();
+    } catch (err) {
+      if (!isNotFound(err)) this.log(`could not follow ${incidentId}: ${describeFsError(err)}`);
+      return out;
+    }
+    for (const name of names) {
+      const path = join(dir, name);
+      const before = cursor.get(name);
+      let stamp: FileStamp;
+      try {
+        stamp = await this.fs.stat(path);
+      } catch (err) {
+        // Gone between listing and looking (a shared copy being replaced): the next look reads it.
+        if (!isNotFound(err)) this.log(`could not follow ${incidentId}/${name}: ${describeFsError(err)}`);
+        continue;
+      }
+      if (before && before.size === stamp.size && before.mtimeMs === stamp.mtimeMs) continue;
+      // A shared copy is replaced whole; a segment that shrank was rewritten by recovery.
+      const whole = !before || isSharedCopyName(name) || stamp.size < before.offset;
+      const start = whole ? 0 : before.offset;
+      let data: Uint8Array;
+      try {
+        data = await this.fs.readFrom(path, start);
+      } catch (err) {
+        this.log(`could not read ${incidentId}/${name}: ${describeFsError(err)}`);
+        continue;
+      }
+      const complete = completeLength(data);
+      out.changed = true;
+      out.cursor.set(name, { offset: start + complete, size: stamp.size, mtimeMs: stamp.mtimeMs });
+      const scan = scanSegment(data.subarray(0, complete));
+      for (const { event } of scan.records) {
+        out.events.push(event);
+        if (!out.origins.has(event.id)) out.origins.set(event.id, name);
+      }
+      for (const b of scan.bad) this.log(`journal ${incidentId}/${name}: skipped a ${b.kind} line while following changes (${b.reason}); the next load moves it aside`);
+    }
+    return out;
+  }
+
+  /**
+   * Replaces the shared copy of one writer's events for an incident (write, flush, rename):
+   * readers see the old copy or the new one, never half of one.
+   */
+  async writeSharedCopy(incidentId: string, writer: string, events: readonly TimelineEvent[]): Promise<void> {
+    const dir = this.incidentDir(incidentId);
+    await this.fs.mkdir(dir);
+    const name = sharedCopyName(writer);
+    const tmp = join(dir, `${name}.${this.randomHex(8)}.tmp`);
+    const sorted = [...events].sort(compareEvents);
+    await writeDurably(this.fs, tmp, Buffer.concat(sorted.map(encodeRecord)));
+    await this.fs.rename(tmp, join(dir, name));
+    await this.fs.syncDir(dir);
+  }
+
+  /**
+   * Size and time of every event file of an incident (to tell whether a cached summary still
+   * holds), and whether the incident is shared (marked so here, or holding a teammate's copy).
+   */
+  async stamps(incidentId: string): Promise<{ files: Map<string, FileStamp>; shared: boolean }> {
+    const dir = this.incidentDir(incidentId);
+    const files = new Map<string, FileStamp>();
+    const names = await this.fs.readdir(dir);
+    for (const name of names.filter(isEventFileName).sort()) {
+      const s = await this.fs.stat(join(dir, name));
+      files.set(name, { size: s.size, mtimeMs: s.mtimeMs });
+    }
+    return { files, shared: names.includes(SHARE_MARKER) || names.some(isSharedCopyName) };
+  }
+
+  /** Keeps bytes that were set aside (a teammate's bad lines) in the incident's quarantine folder; returns the path relative to the incident. */
+  async writeQuarantine(incidentId: string, name: string, data: Uint8Array): Promise<string> {
+    const qdir = join(this.incidentDir(incidentId), QUARANTINE);
+    await this.fs.mkdir(qdir);
+    const safe = name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120);
+    await this.writeFileAtomically(join(qdir, safe), data);
+    return `${QUARANTINE}/${safe}`;
+  }
+
+  /** Marks an incident as shared through the team's remote (a small file in its folder). */
+  async markShared(incidentId: string, info: Record<string, unknown>): Promise<void> {
+    const dir = this.incidentDir(incidentId);
+    await this.fs.mkdir(dir);
+    await this.writeFileAtomically(join(dir, SHARE_MARKER), Buffer.from(JSON.stringify(info), 'utf8'));
+  }
+
+  /** A small file at the store's root (summaries, the active pointer); undefined when missing. */
+  async readRootFile(name: string): Promise<Uint8Array | undefined> {
+    try {
+      return await this.fs.readFile(join(this.root, name));
+    } catch (err) {
+      // Missing is normal (first start); anything else is said, and treated as missing (these
+      // files are derived or small pointers: the journals stay the source of truth).
+      if (!isNotFound(err)) this.log(`could not read ${join(this.root, name)}: ${describeFsError(err)}`);
+      return undefined;
+    }
+  }
+
+  async writeRootFile(name: string, data: Uint8Array): Promise<void> {
+    await this.fs.mkdir(this.root);
+    await this.writeFileAtomically(join(this.root, name), data);
+  }
+
+  /**
+   * Claims a key for this process across every window of the store: the first caller gets
+   * true, and keeps it while its process lives; once that process is gone (a closed or crashed
+   * window) the next caller takes it over. A reminder is shown by one window, not by all.
+   */
+  async claimOnce(key: string, pid = this.pid): Promise<boolean> {
+    const dir = join(this.root, CLAIMS, key.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200));
+    await this.fs.mkdir(join(this.root, CLAIMS));
+    const owner = join(dir, 'owner');
+    if (await this.fs.createDir(dir)) {
+      await this.writeFileAtomically(owner, Buffer.from(String(pid)));
+      return true;
+    }
+    const current = Number(Buffer.from(await this.fs.readFile(owner).catch(() => Buffer.from(''))).toString('utf8'));
+    if (current === pid) return true;
+    if (Number.isInteger(current) && current > 0 && processAlive(current)) return false;
+    await this.writeFileAtomically(owner, Buffer.from(String(pid)));
+    return true;
+  }
+
+  /** Writes a small file atomically (write, flush, rename). */
+  async writeFileAtomically(path: string, data: Uint8Array): Promise<void> {
+    const tmp = `${path}.${this.randomHex(8)}.tmp`;
+    await writeDurably(this.fs, tmp, data);
+    await this.fs.rename(tmp, path);
   }
 
   /**
@@ -377,14 +631,43 @@ export class Journal {
    * the page's edit counter so a stale copy never replaces a newer one.
    */
   async readDraft(incidentId: string): Promise<{ text: string; revision: number }> {
+    const empty = { text: '', revision: 0 };
+    const path = join(this.incidentDir(incidentId), DRAFT_FILE);
+    let raw: unknown;
     try {
-      const raw = JSON.parse(Buffer.from(await this.fs.readFile(join(this.incidentDir(incidentId), DRAFT_FILE))).toString('utf8'));
-      const text = typeof raw?.text === 'string' ? raw.text : '';
-      const revision = Number.isSafeInteger(raw?.revision) && raw.revision >= 0 ? raw.revision : 0;
-      return { text, revision };
-    } catch {
-      return { text: '', revision: 0 };
+      raw = JSON.parse(Buffer.from(await this.fs.readFile(path)).toString('utf8'));
+    } catch (err) {
+      if (isNotFound(err)) return empty;
+      // Unreadable or damaged: moved aside (so the next draft does not replace it) and reported.
+      await this.setDraftAside(incidentId, path, err instanceof SyntaxError ? 'corrupt' : 'unreadable', err);
+      return empty;
     }
+    const draft = raw as { text?: unknown; revision?: unknown } | null;
+    const text = typeof draft?.text === 'string' ? draft.text : '';
+    const revision = typeof draft?.revision === 'number' && Number.isSafeInteger(draft.revision) && draft.revision >= 0 ? draft.revision : 0;
+    return { text, revision };
+  }
+
+  private async setDraftAside(incidentId: string, path: string, kind: 'corrupt' | 'unreadable', err: unknown): Promise<void> {
+    const problem: JournalProblem = {
+      incidentId,
+      segment: DRAFT_FILE,
+      line: 0,
+      kind,
+      reason: kind === 'corrupt' ? `the note draft is not valid JSON (${errorText(err)})` : `the note draft cannot be read: ${describeFsError(err)}`,
+      path,
+    };
+    try {
+      const qdir = join(this.incidentDir(incidentId), QUARANTINE);
+      await this.fs.mkdir(qdir);
+      const qname = `${DRAFT_FILE}.${Math.floor(this.clock()).toString(16)}-${this.randomHex(6)}.bad`;
+      await this.fs.rename(path, join(qdir, qname));
+      problem.quarantinedTo = `${QUARANTINE}/${qname}`;
+    } catch (moveErr) {
+      problem.reason += `; it could not be moved aside either (${describeFsError(moveErr)})`;
+    }
+    this.logProblems([problem]);
+    this.options.reportProblem?.(problem);
   }
 
   async writeDraft(incidentId: string, text: string, revision = 0): Promise<void> {
@@ -404,6 +687,10 @@ export class Journal {
 }
 
 const DRAFT_FILE = 'note-draft.json';
+/** In an incident folder: present once this engineer shared or joined the incident. */
+export const SHARE_MARKER = 'shared.json';
+/** At the root: one folder per one-time key claimed (`claimOnce`). */
+const CLAIMS = '.claims';
 
 async function writeDurably(fs: JournalFs, path: string, data: Uint8Array): Promise<void> {
   const h = await fs.open(path, 'wx');
@@ -415,9 +702,19 @@ async function writeDurably(fs: JournalFs, path: string, data: Uint8Array): Prom
   }
 }
 
+/** Length of the part of `data` that ends with a newline (complete lines only). */
+function completeLength(data: Uint8Array): number {
+  for (let i = data.byteLength - 1; i >= 0; i--) if (data[i] === NEWLINE) return i + 1;
+  return 0;
+}
+
 function defaultRandomHex(digits: number): string {
   // Crypto randomness: names must not collide between windows started in the same millisecond.
   return randomBytes(Math.ceil(digits / 2)).toString('hex').slice(0, digits);
+}
+
+function unreadable(incidentId: string, segment: string, path: string, err: unknown): JournalProblem {
+  return { incidentId, segment, line: 0, kind: 'unreadable', reason: describeFsError(err), path };
 }
 
 function errorText(err: unknown): string {

@@ -25,6 +25,11 @@ export interface EventBase {
   incidentId: string;
   time: string;
   author: string;
+  /**
+   * The writer (one installation of the extension, see ids.ts) that recorded the event. Absent
+   * on events written before incidents could be shared; a teammate's events carry theirs.
+   */
+  writer?: string;
 }
 
 export type TimelineEvent =
@@ -40,11 +45,16 @@ export type TimelineEvent =
         RunRecord,
         'runbookPath' | 'runbookTitle' | 'blockIndex' | 'command' | 'exitCode' | 'durationMs' | 'outputTail' | 'unknownReason'
       >)
-  | (EventBase & { type: 'statusUpdate'; audience: Audience; text: string; state: 'drafted' | 'posted' })
+  // `nextUpdateAt`: the time the update promises the next one by; the reminder follows it.
+  | (EventBase & { type: 'statusUpdate'; audience: Audience; text: string; state: 'drafted' | 'posted'; nextUpdateAt?: string })
   | (EventBase & { type: 'reminderSnoozed'; minutes: number; reason: string })
   | (EventBase & { type: 'summaryChanged'; summary: string; services?: string[] })
+  // What customers notice, in their words: the only incident text external updates start from.
+  | (EventBase & { type: 'customerSummaryChanged'; text: string })
   | (EventBase & { type: 'pinned'; target: string; pinned: boolean })
   | (EventBase & { type: 'correction'; target: string; text: string })
+  // A responder joined a shared incident (optionally taking a role: a separate roleAssigned event).
+  | (EventBase & { type: 'joined'; role?: Role })
   | (EventBase & { type: 'unknown'; originalType: string; raw: Record<string, unknown> });
 
 export type EventType = TimelineEvent['type'];
@@ -56,6 +66,8 @@ export interface Incident {
   severity: Severity;
   status: IncidentStatus;
   summary: string;
+  /** The customer-facing summary (external updates use it, never `title` or `summary`). */
+  customerSummary?: string;
   services: string[];
   roles: Partial<Record<Role, string>>;
   milestones: Partial<Record<Milestone, string>>;
@@ -71,6 +83,15 @@ export interface Incident {
   unknownEvents?: number;
   /** Time of the newest event. */
   lastEventAt?: string;
+  /** Everyone who wrote an event or joined, by the name each claims, in order of first appearance. */
+  responders?: string[];
+  /** The name on the `declared` event. */
+  declaredBy?: string;
+  /**
+   * `declared` events after the first: two incidents declared under one id (a clash of ids
+   * between responders who had not fetched each other's yet). Shown as a problem.
+   */
+  extraDeclarations?: number;
 }
 
 /** What the public API returns for an incident. */
@@ -81,4 +102,10 @@ export interface IncidentSummary {
   status: IncidentStatus;
   declaredAt: string;
   resolvedAt?: string;
+  /** Whether the incident travels through the team's git remote (shared by this engineer or a teammate). */
+  shared: boolean;
+  /** Everyone who wrote an event or joined, by the name each claims. */
+  responders: string[];
+  /** Who declared it (the name on the `declared` event). */
+  declaredBy?: string;
 }

@@ -36,6 +36,27 @@ export function nodeJournalFs(): JournalFs {
       return (await fsp.stat(path)).isDirectory();
     },
     readFile: (path) => fsp.readFile(path),
+    async stat(path) {
+      const st = await fsp.stat(path);
+      return { size: st.size, mtimeMs: st.mtimeMs };
+    },
+    async readFrom(path, start) {
+      const fh = await fsp.open(path, 'r');
+      try {
+        const { size } = await fh.stat();
+        const length = Math.max(0, size - start);
+        const buf = Buffer.alloc(length);
+        let read = 0;
+        while (read < length) {
+          const { bytesRead } = await fh.read(buf, read, length - read, start + read);
+          if (bytesRead === 0) break;
+          read += bytesRead;
+        }
+        return buf.subarray(0, read);
+      } finally {
+        await fh.close();
+      }
+    },
     rename: (from, to) => fsp.rename(from, to),
     async syncDir(path) {
       // Windows cannot open a folder for fsync; there the rename itself is the best we get.

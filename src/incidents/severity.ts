@@ -6,11 +6,14 @@ import type { Severity } from './model';
 export interface SeverityGuide {
   level: Severity;
   name: string;
-  /** One line: who is affected and how badly. */
+  /** One short line (it must fit a quick pick): who is affected and how badly. */
   definition: string;
   examples: string[];
-  /** How soon someone should be working on it (the guides' acknowledge/response times, middle value). */
-  respondWithin: string;
+  /**
+   * How soon someone should be working on it, as the rest of a sentence that starts with
+   * "Respond" (the guides' acknowledge/response times, middle value).
+   */
+  respond: string;
   /** Who hears about it and how often, in words (the numbers are in the cadence setting). */
   updates: string;
 }
@@ -19,7 +22,7 @@ export const SEVERITY_GUIDE: Record<Severity, SeverityGuide> = {
   SEV1: {
     level: 'SEV1',
     name: 'Critical',
-    definition: 'The service, or a function people cannot work without, is down for all or nearly all users.',
+    definition: 'Down, or a function people cannot work without is down, for all or nearly all users.',
     examples: [
       'the whole application or API is unreachable',
       'nobody can sign in',
@@ -27,33 +30,33 @@ export const SEVERITY_GUIDE: Record<Severity, SeverityGuide> = {
       'the main database is down or its data is damaged',
       'a confirmed breach or data leak',
     ],
-    respondWithin: '5–15 minutes, around the clock',
+    respond: 'within 5–15 minutes, around the clock',
     updates: 'everyone affected, including the public status page, on a short fixed rhythm',
   },
   SEV2: {
     level: 'SEV2',
     name: 'High',
-    definition: 'A major feature is broken or badly degraded for a large share of users, with no easy way around it.',
+    definition: 'A major feature is broken or badly degraded for many users, with no easy workaround.',
     examples: [
       'error rate on a key endpoint well above normal (several percent)',
       'responses several times slower than usual',
       'one critical service down while the rest works',
       'a third-party integration people rely on has failed',
     ],
-    respondWithin: '15–30 minutes',
+    respond: 'within 15–30 minutes',
     updates: 'leadership and affected teams, and the status page when customers notice',
   },
   SEV3: {
     level: 'SEV3',
     name: 'Medium',
-    definition: 'Something minor is degraded or a non-essential feature is broken for a limited group, and a workaround exists.',
+    definition: 'A minor problem for a few users, or a side feature broken; a workaround exists.',
     examples: [
       'intermittent errors for a small share of requests',
       'reports or analytics unavailable',
       'notification e-mails arriving late',
       'one customer affected',
     ],
-    respondWithin: 'within a few hours, in working time',
+    respond: 'within a few hours, in working time',
     updates: 'the team internally; no public notice',
   },
   SEV4: {
@@ -61,19 +64,32 @@ export const SEVERITY_GUIDE: Record<Severity, SeverityGuide> = {
     name: 'Low',
     definition: 'No real user impact: a cosmetic flaw, a warning, or a bug with an easy workaround.',
     examples: ['a visual glitch', 'noisy but harmless log errors', 'a mistake in documentation'],
-    respondWithin: 'next working day, or planned work',
+    respond: 'by the next working day, or as planned work',
     updates: 'a ticket is enough; no status updates',
   },
 };
 
-/** One line for a quick pick: `SEV1 — Critical: …`. */
+/** The level and its name: `SEV1 — Critical`. */
 export function severityLabel(level: Severity): string {
   const g = SEVERITY_GUIDE[level];
   return `${level} — ${g.name}`;
 }
 
-/** A longer description for pickers and the webview: definition plus examples. */
+/** The response time as a sentence: `Respond within 5–15 minutes, around the clock.` */
+export function severityResponse(level: Severity): string {
+  return `Respond ${SEVERITY_GUIDE[level].respond}.`;
+}
+
+/** A longer description for the webview: definition, examples and the response time. */
 export function severityDetail(level: Severity): string {
   const g = SEVERITY_GUIDE[level];
-  return `${g.definition} For example: ${g.examples.join('; ')}. Respond within ${g.respondWithin}.`;
+  return `${g.definition} For example: ${g.examples.join('; ')}. ${severityResponse(level)}`;
+}
+
+/**
+ * The quick pick item of a level, each part short enough to be shown whole: the response time
+ * beside the name, the definition below.
+ */
+export function severityPick(level: Severity): { label: string; description: string; detail: string } {
+  return { label: severityLabel(level), description: severityResponse(level), detail: SEVERITY_GUIDE[level].definition };
 }

@@ -37,16 +37,23 @@ export function foldIncident(events: readonly TimelineEvent[]): Incident {
     unknownEvents: 0,
     lastEventAt: sorted[sorted.length - 1].time,
   };
+  const responders = new Set<string>();
   const notes = new Map<string, string>();
   const pins = new Map<string, boolean>();
   const ids = new Set(sorted.map((e) => e.id));
   let declared = false;
 
   for (const e of sorted) {
+    if (e.author.trim()) responders.add(e.author);
     switch (e.type) {
       case 'declared':
-        if (declared) break; // a second declaration (merge mishap) does not reset the incident
+        if (declared) {
+          // A second declaration (two incidents under one id) does not reset the incident; it is counted and shown.
+          incident.extraDeclarations = (incident.extraDeclarations ?? 0) + 1;
+          break;
+        }
         declared = true;
+        incident.declaredBy = e.author;
         incident.id = e.incidentId;
         incident.title = e.title;
         incident.severity = e.severity;
@@ -78,6 +85,9 @@ export function foldIncident(events: readonly TimelineEvent[]): Incident {
         incident.summary = e.summary;
         if (e.services) incident.services = [...e.services];
         break;
+      case 'customerSummaryChanged':
+        incident.customerSummary = e.text;
+        break;
       case 'pinned':
         // Re-inserting keeps the order of the latest pin.
         pins.delete(e.target);
@@ -92,10 +102,12 @@ export function foldIncident(events: readonly TimelineEvent[]): Incident {
       case 'commandRun':
       case 'statusUpdate':
       case 'reminderSnoozed':
+      case 'joined':
         break;
     }
   }
 
+  incident.responders = [...responders];
   incident.pinned = [...pins].filter(([id, on]) => on && ids.has(id)).map(([id]) => id);
   for (const [eventId, text] of notes) {
     const current = incident.corrections![eventId] ?? text;

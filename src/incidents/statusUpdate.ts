@@ -1,11 +1,16 @@
 // Status update drafts, for people inside the company (internal) and for customers (external),
 // written from the incident and what happened since the last update was posted. Our wording;
-// the responder edits the draft before posting it. External drafts never carry internal detail
-// (hostnames, addresses, commands, paths, notes).
-import { SEVERITY_GUIDE } from './severity';
+// the responder edits the draft before posting it.
+//
+// External drafts are written in customer language from one thing only: the customer-facing
+// summary the responder writes once (and may change). They never carry the internal title,
+// the impact text, services, hosts, commands or notes. Every draft says when the next update
+// comes; that time (`nextUpdateAt`) travels with the posted update, and the reminder uses it.
 import type { CadenceConfig } from './cadence';
 import { compareEvents } from './eventSchema';
 import type { Audience, Incident, IncidentStatus, Role, TimelineEvent } from './model';
+import { MILESTONE_NAMES, ROLE_NAMES, STATUS_NAMES } from './names';
+import type { TimeFormatter } from './timeFormat';
 
 export interface DraftInput {
   incident: Incident;
@@ -14,28 +19,17 @@ export interface DraftInput {
   /** ms since the epoch. */
   now: number;
   cadence: CadenceConfig;
+  time: TimeFormatter;
 }
 
-const ROLE_NAMES: Record<Role, string> = {
-  commander: 'Incident commander',
-  techLead: 'Tech lead',
-  commsLead: 'Communications lead',
-  scribe: 'Scribe',
-};
-
-const STATUS_NAMES: Record<IncidentStatus, string> = {
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-};
-
-/** `14:05 UTC`, or `2025-03-02 14:05 UTC` when not on the same UTC day as `now`. */
-export function formatUtc(time: string | number, now: number): string {
-  const iso = new Date(time).toISOString();
-  const sameDay = iso.slice(0, 10) === new Date(now).toISOString().slice(0, 10);
-  return `${sameDay ? '' : `${iso.slice(0, 10)} `}${iso.slice(11, 16)} UTC`;
+export interface StatusUpdateDraft {
+  text: string;
+  /** When the draft says the next update comes (ISO, a whole minute); none once resolved or without reminders. */
+  nextUpdateAt?: string;
 }
+
+/** Stands in an external draft until the customer-facing summary is written. */
+export const CUSTOMER_SUMMARY_PLACEHOLDER = '[What customers notice, in their words: write the customer-facing summary]';
 
 /** The events after the last posted update for this audience (all events when none was posted). */
 export function eventsSinceLastUpdate(events: readonly TimelineEvent[], audience: Audience): { since?: string; events: TimelineEvent[] } {
@@ -68,15 +62,23 @@ export function redactInternalDetail(text: string): string {
   return out.replace(/(\[internal detail\][\s,;]*){2,}/g, `${REDACTED} `).replace(/[ \t]{2,}/g, ' ').trim();
 }
 
-function nextUpdateLine(input: DraftInput): string | undefined {
-  if (input.incident.status === 'resolved') return undefined;
-  const rule = input.cadence[input.incident.severity];
+const MINUTE = 60_000;
+
+/**
+ * When an update posted at `now` says the next one comes: the severity's interval later,
+ * rounded up to a whole minute (drafts write minutes). Undefined when resolved or when the
+ * severity has no reminders.
+ */
+export function nextUpdateTime(incident: Incident, cadence: CadenceConfig, now: number): number | undefined {
+  if (incident.status === 'resolved') return undefined;
+  const rule = cadence[incident.severity];
   if (!rule) return undefined;
-  return formatUtc(input.now + rule.everyMinutes * 60_000, input.now);
+  return Math.ceil((now + rule.everyMinutes * MINUTE) / MINUTE) * MINUTE;
 }
 
-function describeInternal(e: TimelineEvent, now: number): string | undefined {
-  const at = formatUtc(e.time, now);
+function describeInternal(e: TimelineEvent, input: DraftInput): string | undefined {
+  const when = (t: string) => input.time.time(t, { now: input.now });
+  const at = when(e.time);
   switch (e.type) {
     case 'note':
       return `${at} ${e.author}: ${oneLine(e.text)}`;
@@ -87,13 +89,15 @@ function describeInternal(e: TimelineEvent, now: number): string | undefined {
     case 'roleAssigned':
       return `${at} ${ROLE_NAMES[e.role]}: ${e.person || 'unassigned'}`;
     case 'milestone':
-      return `${at} ${e.milestone} at ${formatUtc(e.at, now)}${e.reason ? ` (${oneLine(e.reason)})` : ''}`;
+      return `${at} ${MILESTONE_NAMES[e.milestone]} at ${when(e.at)}${e.reason ? ` (${oneLine(e.reason)})` : ''}`;
     case 'commandRun': {
       const result = e.exitCode === null ? 'exit code unknown' : `exit ${e.exitCode}`;
       return `${at} ran \`${oneLine(e.command)}\` from "${e.runbookTitle}": ${result}`;
     }
     case 'summaryChanged':
       return `${at} impact updated: ${oneLine(e.summary)}`;
+    case 'customerSummaryChanged':
+      return `${at} customer-facing summary: ${oneLine(e.text)}`;
     case 'correction':
       return `${at} correction: ${oneLine(e.text)}`;
     default:
@@ -116,8 +120,8 @@ const INTERNAL_NOW: Record<IncidentStatus, string> = {
   resolved: 'The incident is resolved. This is the last update; a post-mortem follows where required.',
 };
 
-function internalDraft(input: DraftInput): string {
-  const { incident, now } = input;
+function internalDraft(input: DraftInput, next: number | undefined): string {
+  const { incident } = input;
   const lines: string[] = [];
   lines.push(`[${incident.severity}] ${incident.id}: ${oneLine(incident.title)} — ${STATUS_NAMES[incident.status]}`);
   const roles = (Object.keys(ROLE_NAMES) as Role[]).filter((r) => incident.roles[r]).map((r) => `${ROLE_NAMES[r]}: ${incident.roles[r]}`);
@@ -125,59 +129,57 @@ function internalDraft(input: DraftInput): string {
   if (incident.summary.trim()) lines.push(`Impact: ${oneLine(incident.summary, 600)}`);
   if (incident.services.length > 0) lines.push(`Services: ${incident.services.join(', ')}`);
   const { since, events } = eventsSinceLastUpdate(input.events, 'internal');
-  const changes = events.map((e) => describeInternal(e, now)).filter((x): x is string => x !== undefined);
+  const changes = events.map((e) => describeInternal(e, input)).filter((x): x is string => x !== undefined);
   lines.push('');
-  lines.push(since ? `Since the last update (${formatUtc(since, now)}):` : 'So far:');
+  lines.push(since ? `Since the last update (${input.time.time(since, { now: input.now })}):` : 'So far:');
   if (changes.length === 0) lines.push('- nothing new recorded');
   const shown = changes.slice(-12);
   if (changes.length > shown.length) lines.push(`- … ${changes.length - shown.length} earlier entries in the timeline`);
   for (const c of shown) lines.push(`- ${c}`);
   lines.push('');
   lines.push(INTERNAL_NOW[incident.status]);
-  const next = nextUpdateLine(input);
-  if (next) lines.push(`Next update by ${next}.`);
+  if (next !== undefined) lines.push(`Next update by ${input.time.time(next, { now: input.now })}.`);
   return lines.join('\n');
 }
 
-function externalDraft(input: DraftInput): string {
-  const { incident, now } = input;
-  const what = incident.services.length > 0 ? redactInternalDetail(incident.services.join(', ')) : 'some of our services';
-  const impact = redactInternalDetail(oneLine(incident.summary, 600));
-  const lines: string[] = [`${STATUS_NAMES[incident.status]}: ${redactInternalDetail(oneLine(incident.title))}`, ''];
-  switch (incident.status) {
-    case 'investigating':
-      lines.push(`We are investigating a problem affecting ${what}.`);
-      break;
-    case 'identified':
-      lines.push(`We have found the cause of the problem affecting ${what} and are working on a fix.`);
-      break;
-    case 'monitoring':
-      lines.push(`A fix for the problem affecting ${what} is in place, and we are monitoring to make sure it holds.`);
-      break;
-    case 'resolved':
-      lines.push(`The problem affecting ${what} has been resolved and service is working normally.`);
-      break;
-  }
-  if (impact && incident.status !== 'resolved') lines.push(`What you may notice: ${impact}`);
+/** Customer wording per status: what we are doing, never how. */
+const EXTERNAL_NOW: Record<IncidentStatus, string> = {
+  investigating: 'We are aware of the problem and are investigating.',
+  identified: 'We have found the cause and are working on a fix.',
+  monitoring: 'A fix is in place, and we are monitoring to make sure it holds.',
+  resolved: 'This is resolved, and the service is working normally again.',
+};
+
+function externalDraft(input: DraftInput, next: number | undefined): string {
+  const { incident } = input;
+  const summary = incident.customerSummary?.trim() ? redactInternalDetail(oneLine(incident.customerSummary, 600)) : CUSTOMER_SUMMARY_PLACEHOLDER;
+  const lines: string[] = [`${STATUS_NAMES[incident.status]}: ${summary}`, '', EXTERNAL_NOW[incident.status]];
   if (incident.status === 'resolved') {
     const start = incident.milestones.impactStarted ?? incident.declaredAt;
     const end = incident.milestones.resolved ?? incident.resolvedAt;
     if (end && Date.parse(end) > Date.parse(start)) {
-      lines.push(`It lasted from ${formatUtc(start, now)} to ${formatUtc(end, now)}.`);
+      lines.push(`It lasted from ${input.time.time(start, { now: input.now })} to ${input.time.time(end, { now: input.now })}.`);
     }
     lines.push('We are sorry for the disruption, and thank you for your patience.');
   }
-  const next = nextUpdateLine(input);
-  if (next) lines.push(`We will post another update by ${next}.`);
+  if (next !== undefined) lines.push(`We will post another update by ${input.time.time(next, { now: input.now })}.`);
   return lines.join('\n');
 }
 
 /** A status update draft for the incident's current status. */
-export function draftStatusUpdate(input: DraftInput): string {
-  return input.audience === 'external' ? externalDraft(input) : internalDraft(input);
+export function draftStatusUpdate(input: DraftInput): StatusUpdateDraft {
+  const next = nextUpdateTime(input.incident, input.cadence, input.now);
+  const text = input.audience === 'external' ? externalDraft(input, next) : internalDraft(input, next);
+  return next === undefined ? { text } : { text, nextUpdateAt: new Date(next).toISOString() };
 }
 
-/** A one-line description of a severity for headers: `SEV1 (Critical)`. */
-export function severityName(incident: Incident): string {
-  return `${incident.severity} (${SEVERITY_GUIDE[incident.severity].name})`;
+/**
+ * Why a text cannot be posted as it is (the placeholder for the customer-facing summary is
+ * still in it), or undefined.
+ */
+export function postingProblem(audience: Audience, text: string): string | undefined {
+  if (audience === 'external' && text.includes(CUSTOMER_SUMMARY_PLACEHOLDER)) {
+    return 'The update still has the placeholder for the customer-facing summary: write the summary (or replace the placeholder) first.';
+  }
+  return undefined;
 }

@@ -21,7 +21,6 @@ export interface RenderOptions {
 }
 
 export const POSTMORTEM_STATUSES = ['draft', 'in review', 'final'] as const;
-export type PostmortemStatus = (typeof POSTMORTEM_STATUSES)[number];
 
 /** Section headings, in order. Completeness checks find them by these words. */
 export const SECTIONS = {
@@ -426,6 +425,10 @@ function describe(e: TimelineEvent, incident: Incident): string | undefined {
       return `Update reminder snoozed for ${e.minutes} min${suffix(e.reason)}`;
     case 'summaryChanged':
       return `Summary updated: ${escapeInline(e.summary)}${e.services ? ` (services: ${e.services.map(escapeInline).join(', ') || 'none'})` : ''}`;
+    case 'customerSummaryChanged':
+      return `Customer-facing summary: ${escapeInline(e.text)}`;
+    case 'joined':
+      return `Joined the response${e.role ? ` as ${ROLE_LABELS[e.role]}` : ''}`;
     case 'pinned':
     case 'correction':
       return undefined;

@@ -6,6 +6,7 @@
 // from the page carry a `requestId` and always get one `reply` with the same id.
 // No `vscode`, no DOM: the webview bundle and the host import this same file.
 import type { UpdateSchedule } from '../incidents/cadence';
+import { TIME_DISPLAYS, type TimeStyle } from '../incidents/timeFormat';
 import { eventProblem } from '../incidents/eventSchema';
 import { AUDIENCES, MILESTONES, ROLES, STATUSES, type Audience, type SaveState, type Incident, type IncidentStatus, type Milestone, type Role, type Severity, type TimelineEvent } from '../incidents/model';
 import { SEVERITIES } from '../runbooks/model';
@@ -16,6 +17,14 @@ const REQUEST_ID = str({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 const TEXT = str({ max: MAX_NOTE });
 const REQUIRED_TEXT = str({ min: 1, max: MAX_NOTE });
 const SHORT = str({ max: 2_000 });
+
+/** A status update being written in the composer (kept on both sides until it is posted). */
+export interface UpdateDraft {
+  audience: Audience;
+  text: string;
+  /** The time the draft promises the next update by (from the host's draft). */
+  nextUpdateAt?: string;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Page → host
@@ -28,8 +37,13 @@ export type WebviewRequest =
   | { type: 'markMilestone'; requestId: string; milestone: Milestone; at?: string; reason?: string }
   | { type: 'pin'; requestId: string; eventId: string; pinned: boolean }
   | { type: 'correct'; requestId: string; eventId: string; text: string }
+  /** Replies with `{ text, nextUpdateAt? }` (an UpdateDraft without the audience); records nothing. */
   | { type: 'draftUpdate'; requestId: string; audience: Audience }
-  | { type: 'markPosted'; requestId: string; audience: Audience; text: string }
+  | { type: 'markPosted'; requestId: string; audience: Audience; text: string; nextUpdateAt?: string }
+  /** Keeps a drafted update on the timeline (only on request: drafts live in the composer). */
+  | { type: 'keepDraft'; requestId: string; audience: Audience; text: string }
+  | { type: 'setCustomerSummary'; requestId: string; text: string }
+  | { type: 'resolve'; requestId: string; summary?: string }
   | { type: 'copyText'; requestId: string; text: string }
   | { type: 'snooze'; requestId: string; minutes: number; reason: string };
 
@@ -37,18 +51,22 @@ export type WebviewNotification =
   | { type: 'ready' }
   | { type: 'draftChanged'; text: string; revision: number }
   | { type: 'cspViolation'; directive: string; blockedUri: string; sample: string }
-  | { type: 'rendered'; events: number; ms: number };
+  | { type: 'rendered'; events: number; ms: number }
+  /** The status update being written changed (text may be empty: nothing being written). */
+  | { type: 'updateDraftChanged'; draft: UpdateDraft };
 
 export type WebviewMessage = WebviewRequest | WebviewNotification;
 export type WebviewRequestType = WebviewRequest['type'];
 
 const EVENT_ID = str({ min: 1, max: 200 });
+const updateDraftCheck: Check = object({ audience: oneOf(AUDIENCES), text: TEXT }, { nextUpdateAt: isoTime });
 
 const webviewSchemas: Record<WebviewMessage['type'], Check> = {
   ready: object({ type: oneOf(['ready']) }),
   draftChanged: object({ type: oneOf(['draftChanged']), text: TEXT, revision: int({ min: 0 }) }),
   cspViolation: object({ type: oneOf(['cspViolation']), directive: SHORT, blockedUri: SHORT, sample: SHORT }),
   rendered: object({ type: oneOf(['rendered']), events: int({ min: 0 }), ms: num({ min: 0 }) }),
+  updateDraftChanged: object({ type: oneOf(['updateDraftChanged']), draft: updateDraftCheck }),
   addNote: object({ type: oneOf(['addNote']), requestId: REQUEST_ID, text: REQUIRED_TEXT }),
   setStatus: object({ type: oneOf(['setStatus']), requestId: REQUEST_ID, status: oneOf(STATUSES) }),
   setSeverity: object({ type: oneOf(['setSeverity']), requestId: REQUEST_ID, severity: oneOf(SEVERITIES) }, { reason: SHORT }),
@@ -57,13 +75,17 @@ const webviewSchemas: Record<WebviewMessage['type'], Check> = {
   pin: object({ type: oneOf(['pin']), requestId: REQUEST_ID, eventId: EVENT_ID, pinned: bool }),
   correct: object({ type: oneOf(['correct']), requestId: REQUEST_ID, eventId: EVENT_ID, text: REQUIRED_TEXT }),
   draftUpdate: object({ type: oneOf(['draftUpdate']), requestId: REQUEST_ID, audience: oneOf(AUDIENCES) }),
-  markPosted: object({ type: oneOf(['markPosted']), requestId: REQUEST_ID, audience: oneOf(AUDIENCES), text: REQUIRED_TEXT }),
+  markPosted: object({ type: oneOf(['markPosted']), requestId: REQUEST_ID, audience: oneOf(AUDIENCES), text: REQUIRED_TEXT }, { nextUpdateAt: isoTime }),
+  keepDraft: object({ type: oneOf(['keepDraft']), requestId: REQUEST_ID, audience: oneOf(AUDIENCES), text: REQUIRED_TEXT }),
+  setCustomerSummary: object({ type: oneOf(['setCustomerSummary']), requestId: REQUEST_ID, text: str({ min: 1, max: 2_000 }) }),
+  resolve: object({ type: oneOf(['resolve']), requestId: REQUEST_ID }, { summary: TEXT }),
   copyText: object({ type: oneOf(['copyText']), requestId: REQUEST_ID, text: REQUIRED_TEXT }),
   snooze: object({ type: oneOf(['snooze']), requestId: REQUEST_ID, minutes: int({ min: 1, max: 1440 }), reason: str({ min: 1, max: 2_000 }) }),
 };
 
 export const REQUEST_TYPES: readonly WebviewRequestType[] = [
   'addNote', 'setStatus', 'setSeverity', 'assignRole', 'markMilestone', 'pin', 'correct', 'draftUpdate', 'markPosted', 'copyText', 'snooze',
+  'keepDraft', 'setCustomerSummary', 'resolve',
 ];
 
 export type Validated<T> = { ok: true; message: T } | { ok: false; reason: string };
@@ -82,10 +104,6 @@ export function validateWebviewMessage(value: unknown): Validated<WebviewMessage
   return validateWith<WebviewMessage>(webviewSchemas, value);
 }
 
-export function isRequest(message: WebviewMessage): message is WebviewRequest {
-  return (REQUEST_TYPES as readonly string[]).includes(message.type);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Host → page
 
@@ -95,16 +113,47 @@ export interface SeverityChoice {
   detail: string;
 }
 
-/** What the header shows: the folded incident and its update schedule. */
+/** Whether an incident travels through the team's remote, and how far sharing got. */
+export interface ShareView {
+  shared: boolean;
+  /** This engineer's events not yet accepted by the remote. */
+  unshared: number;
+  /** Problems found in teammates' segments (set aside). */
+  problems: number;
+  /** The last failure, in words. */
+  detail?: string;
+}
+
+/** What the header shows: the folded incident and its update schedule (and sharing, when shared). */
 export interface IncidentView {
   incident: Incident;
   schedule: UpdateSchedule;
+  share?: ShareView;
 }
 
 export type HostMessage =
-  /** `draftRevision` counts edits of the note box; the page keeps whichever copy (its own state or this) is newer. */
-  | { type: 'init'; view: IncidentView; events: TimelineEvent[]; draft: string; draftRevision: number; saveState: SaveState; severities: SeverityChoice[] }
+  /**
+   * `draftRevision` counts edits of the note box; the page keeps whichever copy (its own state
+   * or this) is newer. `updateDraft`: the status update being written, as the host kept it.
+   */
+  | {
+      type: 'init';
+      view: IncidentView;
+      events: TimelineEvent[];
+      draft: string;
+      draftRevision: number;
+      saveState: SaveState;
+      severities: SeverityChoice[];
+      timeStyle: TimeStyle;
+      updateDraft?: UpdateDraft;
+    }
   | { type: 'events'; view: IncidentView; events: TimelineEvent[] }
+  /** How times are written changed (the setting, or the language). */
+  | { type: 'timeStyle'; timeStyle: TimeStyle }
+  /** Open the status update in the composer with this draft (Draft Status Update from the palette). */
+  | { type: 'showUpdate'; draft: UpdateDraft }
+  /** Move the keyboard focus to the note box (the Add Note key while the panel is active). */
+  | { type: 'focus'; target: 'note' }
   | { type: 'view'; view: IncidentView }
   | { type: 'saveState'; state: SaveState; detail?: string }
   | { type: 'reply'; requestId: string; ok: true; result?: unknown }
@@ -129,6 +178,7 @@ const incidentCheck: Check = object(
   },
   {
     resolvedAt: isoTime,
+    customerSummary: str({ max: 1_000_000 }),
     corrections: (v) => (isRecord(v) && Object.values(v).every((t) => typeof t === 'string') ? undefined : 'bad corrections'),
     unknownEvents: int({ min: 0 }),
     lastEventAt: isoTime,
@@ -141,8 +191,10 @@ const scheduleCheck: Check = object(
   { dueAt: isoTime, msUntilDue: num(), lastPostedAt: isoTime, snoozedUntil: isoTime, snoozeReason: str({ max: 2_000 }) },
 );
 
-const viewCheck: Check = object({ incident: incidentCheck, schedule: scheduleCheck });
+const shareCheck: Check = object({ shared: bool, unshared: int({ min: 0 }), problems: int({ min: 0 }) }, { detail: SHORT });
+const viewCheck: Check = object({ incident: incidentCheck, schedule: scheduleCheck }, { share: shareCheck });
 const saveStateCheck = oneOf(['saved', 'saving', 'notSaved']);
+const timeStyleCheck: Check = object({ locale: str({ min: 1, max: 100 }), timeZone: str({ min: 1, max: 100 }), display: oneOf(TIME_DISPLAYS) });
 
 const hostSchemas: Record<HostMessage['type'], Check> = {
   init: object({
@@ -153,9 +205,13 @@ const hostSchemas: Record<HostMessage['type'], Check> = {
     draftRevision: int({ min: 0 }),
     saveState: saveStateCheck,
     severities: arrayOf(object({ level: oneOf(SEVERITIES), label: SHORT, detail: SHORT }), 4),
-  }),
+    timeStyle: timeStyleCheck,
+  }, { updateDraft: updateDraftCheck }),
   events: object({ type: oneOf(['events']), view: viewCheck, events: arrayOf(eventCheck, MAX_EVENTS) }),
   view: object({ type: oneOf(['view']), view: viewCheck }),
+  timeStyle: object({ type: oneOf(['timeStyle']), timeStyle: timeStyleCheck }),
+  showUpdate: object({ type: oneOf(['showUpdate']), draft: updateDraftCheck }),
+  focus: object({ type: oneOf(['focus']), target: oneOf(['note']) }),
   saveState: object({ type: oneOf(['saveState']), state: saveStateCheck }, { detail: SHORT }),
   reply: (v) => {
     if (!isRecord(v)) return 'not an object';
@@ -177,6 +233,7 @@ export interface TimelineHandlers {
   draftChanged(text: string, revision: number): void | Promise<void>;
   cspViolation(v: { directive: string; blockedUri: string; sample: string }): void;
   rendered?(info: { events: number; ms: number }): void;
+  updateDraftChanged?(draft: UpdateDraft): void | Promise<void>;
   /** Carries out a request; the value is the reply's `result`; a thrown error becomes `ok: false`. */
   request(message: WebviewRequest): Promise<unknown>;
 }
@@ -252,6 +309,9 @@ export function createTimelineDispatcher(
             return;
           case 'rendered':
             handlers.rendered?.({ events: message.events, ms: message.ms });
+            return;
+          case 'updateDraftChanged':
+            await handlers.updateDraftChanged?.(message.draft);
             return;
           default: {
             const request = message;

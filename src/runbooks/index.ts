@@ -5,13 +5,14 @@
 // the full models through the injected parser (a worker pool in the editor) and reports them as
 // they arrive. Changed files are re-read alone; a batch (a branch switch) is handled like a small
 // build. Loops pause regularly so the thread that owns the index is never held for long.
-import { alertMatchRank } from './alerts';
+import { alertLookupKeys, bestAlertMatch, fileNameConventions, normalizeAlertName, type AlertMatch } from './alerts';
+import { AreaLayout } from './areas';
 import type { FileStamp, ModelCache } from './cache';
-import type { Runbook } from './model';
+import type { AlertCandidate, Runbook } from './model';
 import type { RunbookParser } from './parsePool';
 import { quickScan } from './quick';
 import { searchRunbooks, type SearchHit } from './search';
-import { pack } from './store';
+import { intern, pack } from './store';
 import { globMatcher, type RunbookSource, type SourceEntry } from './source';
 import { baseName, contentHash, isMarkdownName, placeInRoot } from './text';
 import { breather, indexTaskTimes } from './yieldable';
@@ -20,6 +21,11 @@ export interface IndexChange {
   /** Paths whose model was added or replaced. */
   updated: string[];
   removed: string[];
+}
+
+/** A runbook that answers an alert, with the candidate that matched. */
+export interface AlertHit extends AlertMatch {
+  runbook: Runbook;
 }
 
 export interface IndexProgress {
@@ -42,6 +48,11 @@ export interface RunbookIndexOptions {
   keepTextBudget?: number;
   /** Give files a quick model before the full parse (default true; a CLI has no view to fill early). */
   quickFirst?: boolean;
+  /**
+   * Find where the runbooks live under each root (`content/`, `docs/`, `alerts/` …) and take the
+   * folder below as the area (default true; see areas.ts). False: the area is the top folder.
+   */
+  detectAreas?: boolean | ((root: string) => boolean);
 }
 
 interface FileEntry {
@@ -70,7 +81,7 @@ const ALWAYS_EXCLUDED = new Set(['node_modules', '.git']);
 export class RunbookIndex {
   private readonly models = new Map<string, Runbook>();
   private readonly stamps = new Map<string, FileStamp>();
-  /** Lower-cased alert name → paths of runbooks naming it. */
+  /** Normalized alert name (see normalizeAlertName) → paths of runbooks naming it. */
   // (Arrays, not Sets: most alerts have one runbook, and ten thousand Sets weigh megabytes.)
   private readonly alertPaths = new Map<string, string[]>();
   /** Bumped for each path whenever it is (re)processed, so a slower, older result never wins. */
@@ -87,9 +98,18 @@ export class RunbookIndex {
   private disposed = false;
   private cache: ModelCache | undefined;
   private sorted: Runbook[] | undefined;
+  /** Root → runbooks under it that name an alert themselves (file-name conventions depend on it). */
+  private readonly namingAlerts = new Map<string, number>();
+  /** Folders whose file-name convention must be looked at again; `all` after a root's count crossed zero. */
+  private conventionDirs = new Set<string>();
+  private conventionsAll = false;
+  /** Root → what its listing says about folders, for areas. */
+  private layouts = new Map<string, AreaLayout>();
+
+  private detectAreas: RunbookIndexOptions['detectAreas'] = true;
 
   constructor(private readonly options: RunbookIndexOptions) {
-    this.configure(options.roots, options.exclude ?? []);
+    this.configure(options.roots, options.exclude ?? [], options.detectAreas ?? true);
     this.cache = options.cache;
   }
 
@@ -126,16 +146,31 @@ export class RunbookIndex {
     return this.roots;
   }
 
-  /** Runbooks that answer `alert` (case-insensitive, every candidate), best source first. */
+  /**
+   * Runbooks that answer `alert`: exact names first, else case-insensitive ones, else names equal
+   * when spaces, `_`, `-`, `:` (and a leading severity word) are ignored; within that, dedicated
+   * files before headings of multi-alert files before table rows.
+   */
   byAlert(alert: string): Runbook[] {
-    const paths = this.alertPaths.get(alert.trim().toLowerCase());
-    if (!paths) return [];
-    return [...paths]
-      .map((p) => this.models.get(p) as Runbook)
-      .filter((r) => !r.isReadme)
-      .map((r) => ({ r, rank: alertMatchRank(r, alert) ?? 99 }))
-      .sort((a, b) => a.rank - b.rank || a.r.title.localeCompare(b.r.title))
-      .map((x) => x.r);
+    return this.lookupAlert(alert).map((h) => h.runbook);
+  }
+
+  /** Like byAlert, with the candidate that matched (its source, anchor and line). */
+  lookupAlert(alert: string): AlertHit[] {
+    const paths = new Set<string>();
+    for (const key of alertLookupKeys(alert)) for (const p of this.alertPaths.get(key) ?? []) paths.add(p);
+    const hits: AlertHit[] = [];
+    for (const p of paths) {
+      const runbook = this.models.get(p);
+      const match = runbook && !runbook.isReadme ? bestAlertMatch(runbook, alert) : undefined;
+      if (runbook && match) hits.push({ runbook, ...match });
+    }
+    if (hits.length === 0) return hits;
+    // Only the best kind of match: an exact name hides loose look-alikes.
+    const bestKind = Math.min(...hits.map((h) => Math.floor(h.rank / 10)));
+    return hits
+      .filter((h) => Math.floor(h.rank / 10) === bestKind)
+      .sort((a, b) => a.rank - b.rank || a.runbook.title.localeCompare(b.runbook.title) || (a.runbook.path < b.runbook.path ? -1 : 1));
   }
 
   search(query: string, limit = 50): SearchHit[] {
@@ -185,10 +220,11 @@ export class RunbookIndex {
 
   // ---- building ------------------------------------------------------------------------------
 
-  /** Changes the roots and exclusions; call build() afterwards. */
-  configure(roots: readonly string[], exclude: readonly string[]): void {
+  /** Changes the roots and exclusions (and, when given, where areas are detected); call build() afterwards. */
+  configure(roots: readonly string[], exclude: readonly string[], detectAreas?: RunbookIndexOptions['detectAreas']): void {
     this.roots = [...new Set(roots.map(trimSeparator))].sort();
     this.excluded = globMatcher(exclude);
+    if (detectAreas !== undefined) this.detectAreas = detectAreas;
   }
 
   /** (Re)builds the whole index. Models of unchanged files are kept or taken from the cache. */
@@ -226,10 +262,15 @@ export class RunbookIndex {
     const files = await this.listFiles(current);
     if (!current()) return;
 
+    this.layouts = new Map();
+    for (const f of files) this.layoutOf(f.root).add(placeInRoot(f.root, f.path).relPath);
     const listed = new Set(files.map((f) => f.path));
     for (const path of [...this.models.keys()]) if (!listed.has(path)) this.removeModel(path);
     await this.process(files, current, this.options.quickFirst ?? true);
-    if (current()) this.progress({ phase: 'done', done: files.length, total: files.length });
+    if (!current()) return;
+    this.refreshAreas();
+    this.flush();
+    this.progress({ phase: 'done', done: files.length, total: files.length });
   }
 
   private async runUpdate(paths: string[]): Promise<void> {
@@ -254,6 +295,7 @@ export class RunbookIndex {
     }
     // A file can come both by name and inside a folder event: once is enough.
     const unique = [...new Map(files.map((f) => [f.path, f])).values()];
+    for (const f of unique) this.layoutOf(f.root).add(placeInRoot(f.root, f.path).relPath);
     // One file is parsed at once; a batch gets titles first, like a build.
     await this.process(unique, () => !this.disposed, unique.length > 1 && (this.options.quickFirst ?? true), true);
     this.flush();
@@ -418,6 +460,7 @@ export class RunbookIndex {
       }
     };
     await Promise.all(Array.from({ length: Math.min(parseConcurrency, Math.max(1, total)) }, worker));
+    this.applyFileNameConventions();
     this.flush();
     await cache?.save();
   }
@@ -450,25 +493,100 @@ export class RunbookIndex {
   /** Keeps a model (packed when full: see store.ts) and returns what is kept. */
   private setModel(incoming: Runbook, stamp: FileStamp): Runbook {
     const model = incoming.parseStatus === 'full' ? pack(incoming) : incoming;
+    // File-name alerts by convention are the index's to decide (again), not the cache's.
+    if (model.alerts.some((a) => a.byConvention)) model.alerts = model.alerts.filter((a) => !a.byConvention);
+    this.placeInArea(model);
     const old = this.models.get(model.path);
-    if (old) this.unlinkAlerts(old);
+    if (old) {
+      this.unlinkAlerts(old);
+      this.countNamingAlerts(old, -1);
+    }
     this.models.set(model.path, model);
     this.sorted = undefined;
     this.stamps.set(model.path, stamp);
+    this.linkAlerts(model);
+    this.countNamingAlerts(model, 1);
+    this.conventionDirs.add(dirName(model.path));
+    this.pendingChange.updated.push(model.path);
+    return model;
+  }
+
+  /** Sets a model's area from its root's layout (when areas are detected there). */
+  private placeInArea(model: Runbook): boolean {
+    const detect = this.detectAreas;
+    if (detect === false || (typeof detect === 'function' && !detect(model.root))) return false;
+    const area = this.layoutOf(model.root).areaOf(model.relPath);
+    if (area === model.area) return false;
+    model.area = intern(area);
+    return true;
+  }
+
+  /** After a build: every model's area from the new layouts (unchanged files were not set again). */
+  private refreshAreas(): void {
+    for (const m of this.models.values()) if (this.placeInArea(m)) this.pendingChange.updated.push(m.path);
+  }
+
+  private layoutOf(root: string): AreaLayout {
+    let layout = this.layouts.get(root);
+    if (!layout) this.layouts.set(root, (layout = new AreaLayout()));
+    return layout;
+  }
+
+  private linkAlerts(model: Runbook): void {
     for (const a of model.alerts) {
-      const key = a.name.toLowerCase();
+      const key = normalizeAlertName(a.name);
       const paths = this.alertPaths.get(key);
       if (!paths) this.alertPaths.set(key, [model.path]);
       else if (!paths.includes(model.path)) paths.push(model.path);
     }
-    this.pendingChange.updated.push(model.path);
-    return model;
+  }
+
+  /** Keeps count, per root, of runbooks that name an alert themselves. */
+  private countNamingAlerts(model: Runbook, delta: 1 | -1): void {
+    if (model.isReadme || !model.alerts.some((a) => !a.byConvention)) return;
+    const before = this.namingAlerts.get(model.root) ?? 0;
+    const after = before + delta;
+    if (after <= 0) this.namingAlerts.delete(model.root);
+    else this.namingAlerts.set(model.root, after);
+    if ((before === 0) !== (after <= 0)) this.conventionsAll = true;
+  }
+
+  /** Adds or removes the file-name alerts that folders' conventions imply (see fileNameConventions). */
+  private applyFileNameConventions(): void {
+    const all = this.conventionsAll;
+    const dirs = this.conventionDirs;
+    this.conventionsAll = false;
+    this.conventionDirs = new Set();
+    if (!all && dirs.size === 0) return;
+    // Only a file name with a capital letter can be an alert (see alertInFileName): the others
+    // neither count for a folder's convention nor get an alert from it.
+    const affected: Runbook[] = [];
+    for (const m of this.models.values()) {
+      if (/[A-Z]/.test(baseName(m.path)) && (all || dirs.has(dirName(m.path)))) affected.push(m);
+    }
+    if (affected.length === 0) return;
+    const wanted = fileNameConventions(
+      affected.map((m) => ({ path: m.path, dir: dirName(m.path), root: m.root, fileName: baseName(m.path), isReadme: m.isReadme, alerts: m.alerts })),
+      (root) => this.namingAlerts.has(root),
+    );
+    for (const m of affected) {
+      const current = m.alerts.find((a) => a.byConvention)?.name;
+      const want = wanted.get(m.path);
+      if (current === want) continue;
+      this.unlinkAlerts(m);
+      const kept: AlertCandidate[] = m.alerts.filter((a) => !a.byConvention);
+      m.alerts = want === undefined ? kept : [...kept, { name: want, source: 'fileName', byConvention: true }];
+      this.linkAlerts(m);
+      this.pendingChange.updated.push(m.path);
+    }
   }
 
   private removeModel(path: string): void {
     const old = this.models.get(path);
     if (!old) return;
     this.unlinkAlerts(old);
+    this.countNamingAlerts(old, -1);
+    this.conventionDirs.add(dirName(path));
     this.models.delete(path);
     this.sorted = undefined;
     this.stamps.delete(path);
@@ -478,7 +596,7 @@ export class RunbookIndex {
 
   private unlinkAlerts(model: Runbook): void {
     for (const a of model.alerts) {
-      const key = a.name.toLowerCase();
+      const key = normalizeAlertName(a.name);
       const paths = this.alertPaths.get(key)?.filter((p) => p !== model.path);
       if (!paths || paths.length === 0) this.alertPaths.delete(key);
       else this.alertPaths.set(key, paths);
@@ -524,6 +642,11 @@ function sameStamp(a: FileStamp, b: FileStamp): boolean {
 
 function trimSeparator(path: string): string {
   return path.length > 1 ? path.replace(/[\\/]+$/, '') : path;
+}
+
+function dirName(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i === -1 ? '' : path.slice(0, i);
 }
 
 function isUnder(root: string, path: string): boolean {

@@ -17,7 +17,12 @@ export interface Problem {
   endLine?: number;
 }
 
-export type PlaceholderStyle = 'angle' | 'dollar' | 'mustache';
+/**
+ * How a placeholder is written: `<name>` (also `<value of X from alert>` and `<a|b>`), `${NAME}`,
+ * `{{name}}`, `[POD_NAME]` (upper case in brackets), or `$NAME`, a variable the block uses but
+ * the runbook never sets (left empty, the terminal's own value is used).
+ */
+export type PlaceholderStyle = 'angle' | 'dollar' | 'mustache' | 'bracket' | 'variable';
 
 /** A value the engineer must supply before a block runs, e.g. `<namespace>` or `${POD}`. */
 export interface Placeholder {
@@ -31,6 +36,10 @@ export interface Placeholder {
   quoted: 'single' | 'double' | null;
   /** The runbook's prose (or a `placeholders:` front matter key) mentions this name. */
   explained?: boolean;
+  /** Written as alternatives (`<cellsdev|cellsprod>`): the values to pick from. */
+  options?: string[];
+  /** Written as `<value of X from alert>` / `<X label>`: the alert label that holds the value. */
+  label?: string;
 }
 
 /** A danger rule that matched a command. */
@@ -88,13 +97,23 @@ export interface Link {
   line: number;
 }
 
-export type AlertSource = 'frontMatter' | 'fileName' | 'title' | 'heading';
+/**
+ * Where an alert name came from: front matter, the file name, the H1 (`title`), a heading in a
+ * multi-alert file, or a row of a table of alerts.
+ */
+export type AlertSource = 'frontMatter' | 'fileName' | 'title' | 'heading' | 'table';
 
 export interface AlertCandidate {
   name: string;
   source: AlertSource;
-  /** For `heading`: the section that is about this alert. */
+  /** For `heading` and `table`: the section that is about this alert (or holds the table). */
   section?: number;
+  /** For `heading` and `table`: the anchor of that section (a Hugo `{#id}` when it has one). */
+  anchor?: string;
+  /** For `heading` and `table`: the 0-based line that names the alert. */
+  line?: number;
+  /** A file-name alert added by the index because the folder's convention names files after alerts. */
+  byConvention?: boolean;
 }
 
 export interface RunbookMetadata {

@@ -12,15 +12,15 @@ import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
 import { gfmStrikethroughFromMarkdown } from 'mdast-util-gfm-strikethrough';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTaskListItemFromMarkdown } from 'mdast-util-gfm-task-list-item';
-import { alertCandidates } from './alerts';
+import { alertCandidates, isAreaDocumentName } from './alerts';
 import { findDanger } from '../shell/danger';
 import { MAX_FRONT_MATTER_BYTES, readFrontMatter, type FrontMatter } from './frontMatter';
 import type { CodeBlock, Link, Problem, Runbook, Section } from './model';
 import { commandMask } from '../shell/transcript';
-import { findPlaceholders, looksLikeShell, placeholderWords } from './placeholders';
+import { findPlaceholders, looksLikeShell, placeholderWords, pruneRunbookVariables } from './placeholders';
 import { checkShape, DEFAULT_LIMITS, isBinaryText, sizeProblem, type ParseLimits, type Piece } from './guard';
 import { quickScan, type QuickOptions } from './quick';
-import { baseName, contentHash, detach, isReadmeName, normalizeText, placeInRoot, Slugger, titleFromFileName } from './text';
+import { baseName, contentHash, detach, normalizeText, placeInRoot, Slugger, titleFromFileName } from './text';
 
 export interface ParseInput {
   /** Absolute path of the file. */
@@ -106,7 +106,7 @@ interface ProseLine {
 
 function extract(input: ParseInput, lines: string[], frontMatter: FrontMatter, pieces: readonly Piece[], options: ParseOptions): Runbook {
   const fileName = baseName(input.path);
-  const isReadme = isReadmeName(fileName);
+  const areaDocument = isAreaDocumentName(fileName);
   const problems: Problem[] = [...frontMatter.problems];
   const found = collectNodes(lines, pieces, processor(options.gfm ?? 'subset'));
   const { headings, codes, links, prose } = found;
@@ -132,29 +132,35 @@ function extract(input: ParseInput, lines: string[], frontMatter: FrontMatter, p
       });
     }
     for (const p of block.placeholders) {
-      p.explained = explained.explains(p.name);
+      p.explained ??= explained.explains(p.name);
     }
     const section = sections[block.section];
     block.warningNearby = hasWarningNear(proseIndex, block, section);
     codeBlocks.push(block);
   }
 
+  // A variable set by any block of the runbook is not an input of another (they run in one terminal).
+  pruneRunbookVariables(codeBlocks);
   const place = placeInRoot(input.root, input.path);
+  const alerts = alertCandidates({
+    frontMatter: frontMatter.metadata.alerts,
+    fileName,
+    isReadme: areaDocument,
+    h1,
+    title: frontMatter.metadata.title,
+    headings: sections.map((s, i) => ({ text: s.title, depth: s.depth, section: i, slug: s.slug, line: s.startLine, parent: s.parent })),
+    lines,
+  });
   return {
     path: input.path,
     root: input.root,
     relPath: place.relPath,
     area: place.area,
-    isReadme,
+    // An area document (README, `_index.md`, `index.md`) that names alerts is a runbook all the same.
+    isReadme: areaDocument && alerts.length === 0,
     title: detach(title.trim() || titleFromFileName(fileName)),
     metadata: frontMatter.metadata,
-    alerts: alertCandidates({
-      frontMatter: frontMatter.metadata.alerts,
-      fileName,
-      isReadme,
-      h1,
-      headings: headings.map((h, i) => ({ text: h.text, depth: h.node.depth, section: i })),
-    }),
+    alerts,
     sections,
     codeBlocks,
     links,

@@ -3,13 +3,13 @@
 // the full parse is done, and it is what a file that cannot be parsed is shown with. It runs on
 // the extension host's thread, so its work is bounded for any file: it reads the first 64 KB
 // (the title is there), small front matter only, and nothing in it can backtrack.
-import { alertCandidates } from './alerts';
+import { alertCandidates, isAreaDocumentName } from './alerts';
 import { scanBlocks } from './blocks';
 import { readFrontMatter, MAX_FRONT_MATTER_BYTES } from './frontMatter';
 import { isBinaryText } from './guard';
 import type { Problem, Runbook } from './model';
 import type { ParseInput } from './parse';
-import { baseName, contentHash, detach, isReadmeName, normalizeText, placeInRoot, titleFromFileName } from './text';
+import { baseName, contentHash, detach, normalizeText, placeInRoot, titleFromFileName } from './text';
 
 /**
  * Front matter read by the quick pass on the extension host (measured: YAML takes up to ~4 µs a
@@ -60,14 +60,15 @@ export const BINARY_MESSAGE = 'The file holds NUL bytes: it is binary, not markd
 export function quickScan(input: ParseInput, options: QuickOptions | string = {}): Runbook {
   const { hash, maxFrontMatterBytes } = typeof options === 'string' ? { hash: options, maxFrontMatterBytes: undefined } : options;
   const fileName = baseName(input.path);
-  const isReadme = isReadmeName(fileName);
+  const areaDocument = isAreaDocumentName(fileName);
   const place = placeInRoot(input.root, input.path);
-  const where = { path: input.path, root: input.root, relPath: place.relPath, area: place.area, isReadme };
+  const where = { path: input.path, root: input.root, relPath: place.relPath, area: place.area };
   const hashOf = () => hash ?? contentHash(input.text, fileName);
   if (isBinaryText(input.text)) {
     const problem: Problem = { ruleId: 'parse-failed', severity: 'error', message: BINARY_MESSAGE, line: 0 };
     return {
       ...where,
+      isReadme: areaDocument,
       title: fileName,
       metadata: { alerts: [], tags: [], extra: {} },
       alerts: [],
@@ -88,12 +89,14 @@ export function quickScan(input: ParseInput, options: QuickOptions | string = {}
   const headings = scan.headings.map((h) => ({ text: stripInline(h.text), depth: h.depth })).filter((h) => h.text !== '');
   const h1 = headings.find((h) => h.depth === 1)?.text;
   const title = frontMatter.metadata.title ?? h1 ?? headings[0]?.text ?? titleFromFileName(fileName);
+  // Heading candidates need section indexes from the full parse; the quick pass keeps the rest.
+  const alerts = alertCandidates({ frontMatter: frontMatter.metadata.alerts, fileName, isReadme: areaDocument, h1, title: frontMatter.metadata.title, headings: [] });
   return {
     ...where,
+    isReadme: areaDocument && alerts.length === 0,
     title: detach(title),
     metadata: frontMatter.metadata,
-    // Heading candidates need section indexes from the full parse; the quick pass keeps the rest.
-    alerts: alertCandidates({ frontMatter: frontMatter.metadata.alerts, fileName, isReadme, h1, headings: [] }),
+    alerts,
     ...noDetails(),
     problems: frontMatter.problems,
     parseStatus: 'quick',

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  * Bumped whenever the extracted model changes shape or meaning: cached models made by an older
  * parser are then parsed again.
  */
-export const PARSER_VERSION = 3;
+export const PARSER_VERSION = 4;
 
 /** Removes a BOM and turns CRLF / lone CR into LF. Line numbers are unchanged. */
 export function normalizeText(text: string): string {

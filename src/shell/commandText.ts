@@ -1,8 +1,8 @@
 // From a runbook code block to the exact text the terminal receives.
 //
-// 1. Transcripts (the same rule as the placeholder finder, placeholders.ts `isTranscript`, so
-//    both read the same lines as commands): in a `console` block, or a shell/unlabeled block
-//    with `$ ` prompt lines, prompt lines are commands (prompt stripped), a line after a command
+// 1. Transcripts (the same rule as the placeholder finder, shell/transcript.ts, so both read the
+//    same lines as commands): in a shell/unlabeled block with `$ ` prompt lines (or root `# `
+//    prompts in a `console` block), prompt lines are commands (prompt stripped), a line after a command
 //    line ending in `\` continues it (a `> ` continuation prompt stripped), and every other
 //    line is output and is not sent. Elsewhere every line is a command.
 // 2. Placeholders are replaced by the typed values, quoted for a POSIX shell according to the
@@ -20,7 +20,7 @@
 //    `cd` and `export` carry over to the next command and the next block, as if typed.
 //    `a; b` on one line is one command, as typed: its exit code is `b`'s.
 import type { CodeBlock, Placeholder } from '../runbooks/model';
-import { isTranscript } from './transcript';
+import { matchPrompt, sessionOf } from './transcript';
 import { parseShell, type ContextKind, type OffsetContext } from './syntax';
 import { quoteAnsiC, quotePosix, refuseValue } from './quote';
 
@@ -75,7 +75,6 @@ export interface RenderedCommand {
   maskedLine: string;
 }
 
-const PROMPT = /^[ \t]*\$ /;
 const CONTINUATION_PROMPT = /^[ \t]*> ?/;
 
 interface KeptPiece {
@@ -97,7 +96,7 @@ export function commandLines(text: string, lang: string | null = null): { script
     if (nl < 0) break;
     start = lineEnd + 1;
   }
-  const transcript = isTranscript(text, lang);
+  const { transcript, rootPrompts } = sessionOf(text, lang);
   const pieces: KeptPiece[] = [];
   let script = '';
   const keep = (from: number, to: number) => {
@@ -111,9 +110,9 @@ export function commandLines(text: string, lang: string | null = null): { script
     let continued = false;
     for (const l of lines) {
       const lineText = text.slice(l.start, l.end);
-      const prompt = PROMPT.exec(lineText);
-      if (prompt) {
-        keep(l.start + prompt[0].length, l.end);
+      const prompt = matchPrompt(lineText, rootPrompts);
+      if (prompt !== null) {
+        keep(l.start + prompt.length, l.end);
       } else if (continued) {
         const cont = CONTINUATION_PROMPT.exec(lineText);
         keep(l.start + (cont ? cont[0].length : 0), l.end);

@@ -23,6 +23,11 @@ export interface OnCallApi {
     byAlert(name: string): RunbookSummary[];
   };
   incidents: IncidentFeatures['api'];
+  /**
+   * Resolves once the first complete runbook index and the incident store are loaded: before
+   * that, `runbooks.all()` and `incidents.all()` may answer with partial lists. Never rejects.
+   */
+  ready: Promise<void>;
   /** Present only when the extension runs its own tests (ExtensionMode.Test). */
   testing?: { run?: RunTesting; runbooks?: RunbookTesting };
 }
@@ -41,7 +46,7 @@ export function summarize(runbook: Runbook): RunbookSummary {
   };
 }
 
-export function createApi(runbooks: RunbookService, incidents: IncidentFeatures, run?: RunFeatures): OnCallApi {
+export function createApi(runbooks: RunbookService, incidents: IncidentFeatures, run?: RunFeatures, ready: Promise<void> = Promise.resolve()): OnCallApi {
   const real = () => runbooks.all().filter((r) => !r.isReadme);
   return {
     runbooks: {
@@ -54,6 +59,7 @@ export function createApi(runbooks: RunbookService, incidents: IncidentFeatures,
       },
     },
     incidents: incidents.api,
+    ready,
     ...(run?.testing || runbooks.testing
       ? { testing: { ...(run?.testing ? { run: run.testing } : {}), ...(runbooks.testing ? { runbooks: runbooks.testing } : {}) } }
       : {}),

@@ -47,6 +47,9 @@ export function registerCommands(base: BaseServices, specs: readonly CommandSpec
           if (spec.requiresTrust && !vscode.workspace.isTrusted) {
             throw new UntrustedError(spec.requiresTrust);
           }
+          // Called from code before the index and the incident store are loaded: wait, rather
+          // than answer from half-loaded state (api.ready).
+          if (fromCode && base.ready) await untilReady(base);
           return await spec.run(arg, { fromCode });
         } catch (err) {
           return reportFailure(base, spec.id, err, fromCode);
@@ -54,6 +57,17 @@ export function registerCommands(base: BaseServices, specs: readonly CommandSpec
       }),
     );
   }
+}
+
+/** How long a command called from code waits for readiness before going ahead anyway. */
+const READY_WAIT_MS = 120_000;
+
+async function untilReady(base: BaseServices): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), READY_WAIT_MS)));
+  const outcome = await Promise.race([base.ready!.then(() => 'ready' as const, () => 'ready' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') base.log.warn(`the index and incident store were not ready after ${READY_WAIT_MS / 1000} s; going ahead`);
 }
 
 class UntrustedError extends UserError {
@@ -81,14 +95,4 @@ async function reportFailure(base: BaseServices, id: string, err: unknown, fromC
     void vscode.window.showErrorMessage(`On-Call: ${message}`);
   }
   return undefined;
-}
-
-/** A command whose feature has not landed yet: says so instead of failing obscurely. */
-export function notBuiltYet(id: string, feature: string): CommandSpec {
-  return {
-    id,
-    run: () => {
-      throw new UserError(`${feature} is not available in this version of On-Call Runbooks yet.`);
-    },
-  };
 }

@@ -6,6 +6,8 @@ import type { RunRecord, Runbook } from '../runbooks/model';
 export interface BaseServices {
   context: vscode.ExtensionContext;
   log: vscode.LogOutputChannel;
+  /** Resolves once the first complete index and the incident store are loaded (api.ready). */
+  ready?: Promise<void>;
 }
 
 /** The runbook index as the other features see it. */
@@ -15,6 +17,8 @@ export interface RunbookService {
   /** The runbook at this file, parsed from the open document if it is dirty. */
   get(uri: vscode.Uri): Promise<Runbook | undefined>;
   readonly onDidChange: vscode.Event<void>;
+  /** Resolves once the index is built and pending file events are indexed. */
+  whenCurrent(): Promise<void>;
   /** Present only when the extension runs its own tests (ExtensionMode.Test). */
   readonly testing?: RunbookTesting;
 }
@@ -48,4 +52,6 @@ export interface IncidentHook {
   activeIncidentId(): string | undefined;
   /** Record a finished run in the active incident's timeline (no-op without one). */
   recordRun(record: RunRecord): Promise<void>;
+  /** The title of an incident, for naming its terminal. */
+  incidentTitle?(incidentId: string): string | undefined;
 }

@@ -1,9 +1,8 @@
 // The only module that touches @vscode/webview-ui-toolkit. The toolkit is deprecated upstream;
 // everything else in the webview uses these few functions, so swapping it (for native elements
-// or another library) means rewriting this file only.
-import {
-  provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDivider, vsCodeDropdown, vsCodeOption, vsCodeTextArea, vsCodeTextField,
-} from '@vscode/webview-ui-toolkit';
+// or another library) means rewriting this file only. Text fields and radio groups are native
+// (src/webview/controls.ts): they need labels the toolkit's shadow roots do not carry through.
+import { provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDivider, vsCodeDropdown, vsCodeOption } from '@vscode/webview-ui-toolkit';
 
 let registered = false;
 
@@ -11,40 +10,36 @@ let registered = false;
 export function registerToolkit(): void {
   if (registered) return;
   registered = true;
-  provideVSCodeDesignSystem().register(
-    vsCodeButton(), vsCodeCheckbox(), vsCodeDivider(), vsCodeDropdown(), vsCodeOption(), vsCodeTextArea(), vsCodeTextField(),
-  );
+  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDivider(), vsCodeDropdown(), vsCodeOption());
 }
 
 interface ValueElement extends HTMLElement {
   value: string;
 }
 
-export interface TextInput {
-  readonly element: HTMLElement;
-  value: string;
-  focus(): void;
+export interface ButtonOptions {
+  onClick: () => void;
+  appearance?: 'primary' | 'secondary';
+  title?: string;
+  id?: string;
+  /** The key that does the same on this page (`aria-keyshortcuts`, shown in the tooltip). */
+  shortcut?: string;
+  /** Says that the button opens a panel, and whether it is open (`aria-expanded`). */
+  opensPanel?: boolean;
 }
 
-function valueInput(element: ValueElement): TextInput {
-  return {
-    element,
-    get value() {
-      return element.value ?? '';
-    },
-    set value(v: string) {
-      element.value = v;
-    },
-    focus: () => element.focus(),
-  };
-}
-
-export function button(label: string, options: { onClick: () => void; appearance?: 'primary' | 'secondary'; title?: string; id?: string }): HTMLElement {
+export function button(label: string, options: ButtonOptions): HTMLElement {
   const el = document.createElement('vscode-button');
   el.textContent = label;
   el.setAttribute('appearance', options.appearance ?? 'secondary');
-  if (options.title) el.title = options.title;
+  const title = [options.title, options.shortcut ? `(key: ${options.shortcut})` : ''].filter(Boolean).join(' ');
+  if (title) el.title = title;
   if (options.id) el.id = options.id;
+  if (options.shortcut) el.setAttribute('aria-keyshortcuts', options.shortcut);
+  if (options.opensPanel) {
+    el.setAttribute('aria-haspopup', 'dialog');
+    el.setAttribute('aria-expanded', 'false');
+  }
   el.addEventListener('click', () => {
     if (!el.hasAttribute('disabled')) options.onClick();
   });
@@ -55,23 +50,8 @@ export function setDisabled(el: HTMLElement, disabled: boolean): void {
   el.toggleAttribute('disabled', disabled);
 }
 
-export function textArea(options: { label: string; placeholder?: string; rows?: number; id?: string }): TextInput {
-  const el = document.createElement('vscode-text-area') as ValueElement;
-  el.textContent = options.label; // slotted: the element's visible label
-  if (options.placeholder) el.setAttribute('placeholder', options.placeholder);
-  el.setAttribute('rows', String(options.rows ?? 3));
-  el.setAttribute('resize', 'vertical');
-  if (options.id) el.id = options.id;
-  return valueInput(el);
-}
-
-export function textField(options: { label: string; placeholder?: string; id?: string; size?: number }): TextInput {
-  const el = document.createElement('vscode-text-field') as ValueElement;
-  el.textContent = options.label;
-  if (options.placeholder) el.setAttribute('placeholder', options.placeholder);
-  if (options.size) el.setAttribute('size', String(options.size));
-  if (options.id) el.id = options.id;
-  return valueInput(el);
+export function setAppearance(el: HTMLElement, appearance: 'primary' | 'secondary'): void {
+  el.setAttribute('appearance', appearance);
 }
 
 export interface Choice<T extends string> {
@@ -85,9 +65,11 @@ export interface Select<T extends string> {
   value: T;
 }
 
-export function dropdown<T extends string>(choices: readonly Choice<T>[], options: { ariaLabel: string; id?: string; value?: T }): Select<T> {
+/** A drop-down; `labelledBy` names the element whose text is its accessible name. */
+export function dropdown<T extends string>(choices: readonly Choice<T>[], options: { ariaLabel: string; id?: string; value?: T; labelledBy?: string }): Select<T> {
   const el = document.createElement('vscode-dropdown') as ValueElement;
   el.setAttribute('aria-label', options.ariaLabel);
+  if (options.labelledBy) el.setAttribute('aria-labelledby', options.labelledBy);
   if (options.id) el.id = options.id;
   for (const c of choices) {
     const opt = document.createElement('vscode-option');

@@ -55,13 +55,15 @@ export function makeWorkspace({ source = join(projectDir, 'runbooks'), gitInit =
 
 /**
  * Starts code-server. `settings` go to the user settings; workspace trust is off unless
- * `restricted` is set (then the folder opens in Restricted Mode, untrusted).
+ * `restricted` is set (then the folder opens in Restricted Mode, untrusted). `userDataDir`:
+ * start on that user-data folder (kept when the server stops) instead of a fresh one.
  */
-export async function startCodeServer({ workspace, settings = {}, restricted = false, env = {}, extensionsDir, port: wantedPort, log = () => {} }) {
+export async function startCodeServer({ workspace, settings = {}, restricted = false, env = {}, extensionsDir, port: wantedPort, log = () => {}, userDataDir: givenUserDataDir }) {
   ensureRealVsCode();
   const port = wantedPort ?? (await freePort());
   const base = tempDir('cs');
-  const userDataDir = join(base, 'user-data');
+  // A given user-data folder outlives the server (to start another editor on the same user).
+  const userDataDir = givenUserDataDir ?? join(base, 'user-data');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   const userSettings = {
     'security.workspace.trust.enabled': restricted,
@@ -173,4 +175,39 @@ export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensi
   if (folder) q.set('folder', folder);
   q.set('payload', JSON.stringify(payload));
   return `${server.url}/?${q.toString()}`;
+}
+
+/** The extension host process of a running code-server (found through its user-data folder), if one runs. */
+export function extensionHostPid(server) {
+  const rows = processTable();
+  const servers = rows.filter((r) => r.args.includes(server.userDataDir) && r.args.includes('entry.js'));
+  for (const srv of servers) {
+    const host = descendantsOf(rows, srv.pid).find((r) => /extensionHost/.test(r.args));
+    if (host) return host.pid;
+  }
+  return undefined;
+}
+
+/** Every process: pid, parent pid, command line. */
+export function processTable() {
+  return execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
+    .filter(Boolean)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3] }));
+}
+
+export function descendantsOf(rows, rootPid) {
+  const out = [];
+  const queue = [rootPid];
+  while (queue.length) {
+    const p = queue.shift();
+    for (const r of rows) {
+      if (r.ppid === p) {
+        out.push(r);
+        queue.push(r.pid);
+      }
+    }
+  }
+  return out;
 }

@@ -9,7 +9,8 @@ export const screenshotDir = join(projectDir, 'test-output', 'screenshots');
 
 /**
  * @param {{ theme?: 'dark' | 'light', settings?: object, workspace?: string, restricted?: boolean,
- *           extensionsDir?: string, useDevelopmentExtension?: boolean, viewport?: {width:number,height:number} }} options
+ *           extensionsDir?: string, useDevelopmentExtension?: boolean, viewport?: {width:number,height:number},
+ *           colorTheme?: string, env?: Record<string, string> }} options
  */
 export async function openWorkbench(options = {}) {
   const {
@@ -19,6 +20,8 @@ export async function openWorkbench(options = {}) {
     extensionsDir,
     useDevelopmentExtension = true,
     viewport = { width: 1400, height: 900 },
+    colorTheme,
+    env = {},
   } = options;
   const workspace = options.workspace ?? makeWorkspace();
   const server = await startCodeServer({
@@ -29,7 +32,11 @@ export async function openWorkbench(options = {}) {
     // `workbench.colorTheme` and the preferred-theme settings by name, but it does follow the
     // browser's colour scheme: the page below emulates it, and the workbench picks a dark theme
     // (Abyss, the first dark one it loads) or its default light theme (Light+).
-    settings: { 'window.autoDetectColorScheme': true, ...settings },
+    // `colorTheme` (a theme's name, e.g. 'Default High Contrast') is applied when the
+    // colour-scheme detection is off: that is how the high-contrast checks get a real
+    // high-contrast theme (not the browser's forced colours, which repaint the webview too).
+    settings: { ...(colorTheme ? { 'window.autoDetectColorScheme': false, 'workbench.colorTheme': colorTheme } : { 'window.autoDetectColorScheme': true }), ...settings },
+    env,
   });
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport, colorScheme: theme === 'light' ? 'light' : 'dark' });
@@ -62,6 +69,8 @@ export async function openWorkbench(options = {}) {
       await input.waitFor({ state: 'visible' });
       await input.fill(`>${title}`);
       await page.waitForTimeout(500);
+      // On a busy machine the list filters late: Enter only once the command is the chosen row.
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
       await page.keyboard.press('Enter');
     },
     /** Opens the On-Call container in the activity bar. */
@@ -69,6 +78,19 @@ export async function openWorkbench(options = {}) {
       await page.locator('.activitybar [aria-label^="On-Call"]').first().click();
       await page.waitForSelector('.pane-header[aria-label^="Runbooks"], .pane-header >> text=Runbooks', { timeout: 20_000 });
       await page.waitForTimeout(800);
+    },
+    /**
+     * Opens another window of the same editor (same server, same user) on another folder:
+     * a second browser page, with its own extension host.
+     */
+    async openWindow(folder) {
+      const other = await browser.newPage({ viewport, colorScheme: theme === 'light' ? 'light' : 'dark' });
+      other.on('pageerror', (e) => pageErrors.push(e.message));
+      await other.goto(workbenchUrl(server, { folder, extensionDevelopmentPath: useDevelopmentExtension ? projectDir : undefined }));
+      await other.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      await other.waitForSelector('.activitybar', { timeout: 60_000 });
+      await other.waitForTimeout(2500);
+      return other;
     },
     async close() {
       await browser.close().catch(() => {});

@@ -20,6 +20,7 @@ describe('Activation', () => {
     assert.equal(typeof api.incidents.all, 'function');
     assert.equal(typeof api.incidents.active, 'function');
     assert.equal(typeof api.incidents.timeline, 'function');
+    assert.ok(api.ready instanceof Promise);
   });
 
   it('registers every contributed command, and contributes every oncall command it registers', async () => {
@@ -40,6 +41,7 @@ describe('Activation', () => {
       'oncall.copyCodeBlock', 'oncall.declareIncident', 'oncall.openTimeline', 'oncall.addNote',
       'oncall.setStatus', 'oncall.assignRole', 'oncall.markMilestone', 'oncall.draftStatusUpdate',
       'oncall.resolveIncident', 'oncall.draftPostmortem', 'oncall.commitPostmortem',
+      'oncall.shareIncident', 'oncall.syncIncidents', 'oncall.joinIncident',
     ]) {
       assert.ok(ids.has(id), `${id} is contributed`);
     }

@@ -51,7 +51,7 @@ describe('Incidents: commands, journal and timeline in the real editor', () => {
     const incident = await run<{ id: string; title: string; severity: string; status: string; roles: Record<string, string> }>('oncall.declareIncident', {
       title: 'Checkout returns 502', severity: 'SEV2', commander: 'Ana', summary: 'Card payments fail for some users',
     });
-    assert.match(incident.id, /^INC-\d{8}-\d{3}$/);
+    assert.match(incident.id, /^INC-\d{8}-[0-9A-HJKMNP-TV-Z]{5}$/);
     assert.equal(incident.title, 'Checkout returns 502');
     assert.equal(incident.severity, 'SEV2');
     assert.equal(incident.status, 'investigating');
@@ -86,15 +86,23 @@ describe('Incidents: commands, journal and timeline in the real editor', () => {
     await assert.rejects(Promise.resolve(run('oncall.declareIncident', { severity: 'SEV1' })), /needs a title/);
   });
 
-  it('drafts internal and external status updates', async () => {
+  it('drafts internal and external status updates; external ones in customer words; drafts stay off the timeline', async () => {
     await run('oncall.addNote', { text: 'db-07.prod.internal pool exhausted; ran kubectl rollout restart' });
     const internal = await run<string>('oncall.draftStatusUpdate', { audience: 'internal' });
     assert.match(internal, /\[SEV1\] .*Checkout returns 502 — Identified/);
     assert.match(internal, /db-07\.prod\.internal/);
+    assert.match(internal, /Next update by \d{2}:\d{2}/);
+    // Before the customer-facing summary is written, the external draft says so; it never
+    // falls back to the internal title or impact.
+    const unwritten = await run<string>('oncall.draftStatusUpdate', { audience: 'external', incidentId: id });
+    assert.match(unwritten, /^Identified: \[What customers notice/);
+    await run('oncall.setCustomerSummary', { text: 'Some card payments fail at checkout.', incidentId: id });
     const external = await run<string>('oncall.draftStatusUpdate', { audience: 'external', incidentId: id });
-    assert.match(external, /^Identified: Checkout returns 502/);
-    assert.doesNotMatch(external, /db-07|prod\.internal|kubectl/);
-    assert.ok(incidents.timeline(id).some((e) => e.type === 'statusUpdate' && e.state === 'drafted'));
+    assert.match(external, /^Identified: Some card payments fail at checkout\.\n/);
+    for (const internalText of ['Checkout returns 502', 'Card payments fail for some users', 'db-07', 'prod.internal', 'kubectl', 'Ana']) {
+      assert.ok(!external.includes(internalText), `the external draft copies "${internalText}":\n${external}`);
+    }
+    assert.ok(!incidents.timeline(id).some((e) => e.type === 'statusUpdate'), 'drafting recorded nothing');
   });
 
   it('writes every event to the journal on disk, each line checksummed', async () => {

@@ -3,7 +3,8 @@
 // with mocha inside the real extension host. Host-agnostic: no browser, no Electron APIs.
 //
 // Environment (optional): ONCALL_TEST_GREP filters by test title; ONCALL_TEST_MODE=restricted
-// runs only *.restricted.test.js files (the runner opens the folder untrusted for those);
+// runs only *.restricted.test.js files (the runner opens the folder untrusted for those), and
+// restart1 / restart2 the two halves of the restart pass (*.restart1.test.js, *.restart2.test.js);
 // ONCALL_TEST_RESULTS is a file to write a JSON summary to.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,12 +18,15 @@ interface TestResult {
 }
 
 export async function run(): Promise<void> {
-  const restricted = process.env.ONCALL_TEST_MODE === 'restricted';
+  // A file named `<name>.<mode>.test.js` runs only in that pass (restricted, restart1, restart2);
+  // every other file in the trusted pass.
+  const mode = process.env.ONCALL_TEST_MODE ?? 'trusted';
+  const fileMode = (file: string) => /\.(restricted|restart1|restart2)\.test\.js$/.exec(file)?.[1] ?? 'trusted';
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   if (process.env.ONCALL_TEST_GREP) mocha.grep(process.env.ONCALL_TEST_GREP);
   for (const file of fs.readdirSync(__dirname).sort()) {
     if (!file.endsWith('.test.js')) continue;
-    if (file.endsWith('.restricted.test.js') !== restricted) continue;
+    if (fileMode(file) !== mode) continue;
     mocha.addFile(path.join(__dirname, file));
   }
   const results: TestResult[] = [];

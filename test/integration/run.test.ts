@@ -106,7 +106,7 @@ describe('Run code blocks', function () {
     assert.equal(ok?.exitCode, 0);
     assert.equal(fs.readFileSync(path.join(dir, 'ok.txt'), 'utf8'), 'ok\n');
     assert.ok(ok!.durationMs >= 0);
-    assert.match(ok!.terminalName, /^On-Call: Run command tests/);
+    assert.match(ok!.terminalName, /^Run command tests/);
     const three = await run('three');
     assert.equal(three?.exitCode, 3);
     assert.match(three!.outputTail ?? '', /about to fail/);
@@ -339,7 +339,7 @@ describe('Run code blocks', function () {
     try {
       const result = await run('incident');
       assert.equal(result?.exitCode, 2);
-      assert.equal(result?.terminalName, `On-Call: ${incident.id}`);
+      assert.equal(result?.terminalName, `Run test incident — ${incident.id}`);
       const runs = (api.incidents.timeline(incident.id) as Array<{ type: string; exitCode?: number; blockIndex?: number }>).filter((e) => e.type === 'commandRun');
       assert.equal(runs.length, 1);
       assert.equal(runs[0].exitCode, 2);

@@ -97,18 +97,23 @@ describe('Runbook index', function () {
       if (summary.owner) assert.ok(r.description?.includes(summary.owner), `owner in "${r.description}"`);
     }
 
-    // Walk down to code blocks and check their kinds against the languages.
+    // Walk down to every code block of each runbook: both kinds are there, and each block's
+    // label (step number and heading) is unique within its runbook.
     const contexts = new Set<string>();
-    const stack = [...runbooks.map((r) => r.id)];
-    while (stack.length > 0 && contexts.size < 3) {
-      for (const child of await tree.treeItems(stack.pop()!)) {
-        if (child.contextValue === 'section') stack.push(child.id);
-        else if (child.contextValue?.startsWith('codeBlock')) {
-          contexts.add(child.contextValue);
-          if (child.contextValue === 'codeBlock.copyOnly') assert.notEqual(child.description?.split(' ')[0], 'bash');
-          if (child.description?.startsWith('bash')) assert.equal(child.contextValue, 'codeBlock.runnable');
+    for (const r of runbooks) {
+      const labels: string[] = [];
+      const stack = [r.id];
+      while (stack.length > 0) {
+        for (const child of await tree.treeItems(stack.pop()!)) {
+          if (child.contextValue === 'section') stack.push(child.id);
+          else if (child.contextValue?.startsWith('codeBlock')) {
+            contexts.add(child.contextValue);
+            assert.match(child.label, /^Step \d+ · \S/);
+            labels.push(child.label);
+          }
         }
       }
+      assert.equal(new Set(labels).size, labels.length, `unique block labels in ${r.label}: ${labels.join(' | ')}`);
     }
     assert.ok(contexts.has('codeBlock.runnable') && contexts.has('codeBlock.copyOnly'), [...contexts].join(', '));
   });

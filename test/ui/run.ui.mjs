@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeWorkspace } from '../harness/codeServer.mjs';
 import { openWorkbench } from '../harness/workbench.mjs';
+import { lens, openFile } from './editor.mjs';
 
 function writeRunbook(workspace) {
   const victim = join(workspace, '..', 'ui-victim');
@@ -25,23 +26,6 @@ function writeRunbook(workspace) {
   const file = join(workspace, 'payments', 'checkout-latency.md');
   writeFileSync(file, md);
   return { victim, out, file };
-}
-
-/** Opens a file by its absolute path through Quick Open. */
-async function openFile(wb, file) {
-  await wb.page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
-  await wb.page.keyboard.press('Control+P');
-  const input = wb.page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(file);
-  await wb.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 20_000 });
-  await wb.page.keyboard.press('Enter');
-  await wb.page.waitForSelector('.monaco-editor .view-lines', { timeout: 20_000 });
-}
-
-/** The CodeLens links with this exact text, in document order. */
-function lens(wb, text) {
-  return wb.page.locator('.monaco-editor .codelens-decoration a').filter({ hasText: new RegExp(`^\\s*${text}\\s*$`) });
 }
 
 export const checks = [
@@ -65,7 +49,8 @@ export const checks = [
         await wb.page.waitForSelector('.terminal-wrapper, .xterm', { timeout: 10_000 });
         await wb.page.waitForTimeout(800);
         const tabs = await wb.page.locator('.terminal-tabs-entry, .single-terminal-tab, .panel .composite.title').allInnerTexts();
-        assert.ok(tabs.join(' ').includes('On-Call'), `an On-Call terminal is open: ${tabs.join(' | ')}`);
+        // Named after the runbook (no incident is active), readable where the tabs cut it.
+        assert.ok(tabs.join(' ').includes('Checkout latency'), `the runbook's terminal is open: ${tabs.join(' | ')}`);
         await wb.screenshot('run-codelens-terminal-after-run');
 
         // The dangerous block: the real modal shows the exact command; Cancel runs nothing.

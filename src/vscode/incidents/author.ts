@@ -1,8 +1,9 @@
 // Who is writing: the `oncall.incidents.author` setting, else git's user.name (asked only in a
 // trusted workspace, since git reads repository config that could run code), else the OS user.
-import { execFile } from 'node:child_process';
+// git runs through the one sanitised runner (src/git/run.ts), like every other git call.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { readGitConfig } from '../../git/config';
 
 function osUser(): string {
   try {
@@ -13,12 +14,8 @@ function osUser(): string {
 }
 
 function gitUserName(cwd: string | undefined): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    // No shell; a fixed argument list; bounded in time.
-    execFile('git', ['config', 'user.name'], { cwd, timeout: 3_000, windowsHide: true }, (err, stdout) => {
-      resolve(err ? undefined : stdout.trim() || undefined);
-    });
-  });
+  // Outside a folder, git reads the global config only.
+  return readGitConfig('user.name', { cwd: cwd ?? os.homedir(), timeoutMs: 3_000 });
 }
 
 export interface AuthorSource {

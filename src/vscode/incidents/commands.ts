@@ -4,9 +4,14 @@ import * as vscode from 'vscode';
 import { IncidentInputError, toSummary, type IncidentBook } from '../../incidents/book';
 import type { CadenceConfig } from '../../incidents/cadence';
 import { MILESTONES, ROLES, STATUSES, type Audience, type Milestone, type Role, type Severity } from '../../incidents/model';
-import { severityDetail, severityLabel } from '../../incidents/severity';
+import { MILESTONE_NAMES, ROLE_NAMES, STATUS_NAMES } from '../../incidents/names';
+import { severityPick } from '../../incidents/severity';
 import { draftStatusUpdate } from '../../incidents/statusUpdate';
+import type { TimeFormatter } from '../../incidents/timeFormat';
+import type { UpdateDraft } from '../../protocol/timeline';
+import { readFrontMatter } from '../../runbooks/frontMatter';
 import { SEVERITIES } from '../../runbooks/model';
+import { ShareError } from '../../git/shareRepo';
 import { UserError, type CommandContext, type CommandSpec } from '../commandRegistry';
 import type { AuthorSource } from './author';
 
@@ -19,6 +24,13 @@ export interface IncidentCommandDeps {
   activeId(): string | undefined;
   setActive(id: string | undefined): Promise<void>;
   openTimeline(incidentId: string): void;
+  /** Opens the timeline with this draft in its status update composer. */
+  showUpdate(incidentId: string, draft: UpdateDraft): Promise<unknown>;
+  /** Reveals the timeline and focuses its note box. */
+  focusNote(incidentId: string): void;
+  /** The incident whose timeline panel is the active editor, if any. */
+  activePanelIncident(): string | undefined;
+  time(): TimeFormatter;
 }
 
 type Arg = Record<string, unknown> | undefined;
@@ -38,20 +50,22 @@ export function incidentCommands(deps: IncidentCommandDeps): CommandSpec[] {
     assignRole(deps),
     markMilestone(deps),
     draftUpdate(deps),
+    setCustomerSummary(deps),
     resolveIncident(deps),
+    focusNoteBox(deps),
     setActiveIncident(deps),
   ].map(withUserErrors);
 }
 
-/** Turns input errors from the core into messages for the user. */
-function withUserErrors(spec: CommandSpec): CommandSpec {
+/** Turns input errors from the core (and refusals of the sharing remote) into messages for the user. */
+export function withUserErrors(spec: CommandSpec): CommandSpec {
   return {
     ...spec,
     run: async (arg, ctx) => {
       try {
         return await spec.run(arg, ctx);
       } catch (err) {
-        if (err instanceof IncidentInputError) throw new UserError(err.message);
+        if (err instanceof IncidentInputError || err instanceof ShareError) throw new UserError(err.message);
         throw err;
       }
     },
@@ -65,6 +79,7 @@ async function pickIncident(deps: IncidentCommandDeps, arg: Arg, ctx: CommandCon
   const given = str(arg?.incidentId) ?? str(arg?.target);
   if (given) {
     book.require(given);
+    await book.ensureLoaded(given);
     return given;
   }
   const active = deps.activeId();
@@ -81,7 +96,52 @@ async function pickIncident(deps: IncidentCommandDeps, arg: Arg, ctx: CommandCon
   return picked?.id;
 }
 
-const severityPicks = () => SEVERITIES.map((level) => ({ label: severityLabel(level), detail: severityDetail(level), level }));
+const severityPicks = () => SEVERITIES.map((level) => ({ ...severityPick(level), level }));
+
+/**
+ * The severity the runbook open in the editor names for its alerts (front matter `severity:`
+ * in a runbook with `alerts:`): the one suggestion a new incident may start from.
+ */
+function runbookSuggestion(): { severity: Severity; from: string } | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc || doc.languageId !== 'markdown') return undefined;
+  const head = doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 300), 0)).split(/\r?\n/);
+  const { metadata } = readFrontMatter(head);
+  if (!metadata.severity || metadata.alerts.length === 0) return undefined;
+  return { severity: metadata.severity, from: metadata.title ?? vscode.workspace.asRelativePath(doc.uri) };
+}
+
+/**
+ * Asks for a severity. Nothing is preselected (Enter on an untouched list picks nothing) unless
+ * there is a suggestion: the severity the alert's runbook names, or one the caller passed.
+ */
+function askSeverity(title: string, suggested: { severity: Severity; from: string } | undefined): Promise<Severity | undefined> {
+  const pick = vscode.window.createQuickPick<ReturnType<typeof severityPicks>[number]>();
+  pick.title = title;
+  pick.placeholder = suggested ? `Severity: how bad is it? (${suggested.from} suggests ${suggested.severity})` : 'Severity: how bad is it? Type or use the arrow keys to choose';
+  pick.matchOnDescription = true;
+  pick.matchOnDetail = true;
+  pick.items = severityPicks();
+  const preselected = pick.items.find((i) => i.level === suggested?.severity);
+  pick.activeItems = preselected ? [preselected] : [];
+  return new Promise((resolve) => {
+    let chosen: Severity | undefined;
+    pick.onDidAccept(() => {
+      const item = pick.selectedItems[0] ?? pick.activeItems[0];
+      if (!item) {
+        pick.placeholder = 'Choose a severity first: type its name or use the arrow keys.';
+        return;
+      }
+      chosen = item.level;
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      resolve(chosen);
+      pick.dispose();
+    });
+    pick.show();
+  });
+}
 
 function declareIncident(deps: IncidentCommandDeps): CommandSpec {
   return {
@@ -116,13 +176,14 @@ function declareArguments(arg: Arg): DeclareAnswers {
 async function askDeclare(deps: IncidentCommandDeps, arg: Arg): Promise<DeclareAnswers | undefined> {
   const title = await vscode.window.showInputBox({ title: 'Declare Incident (1/4)', prompt: 'Title: what is broken, in a few words', value: str(arg?.title), validateInput: (v) => (v.trim() ? undefined : 'A title is needed.') });
   if (!title) return undefined;
-  const pick = await vscode.window.showQuickPick(severityPicks(), { title: 'Declare Incident (2/4)', placeHolder: 'Severity: how bad is it?', matchOnDetail: true });
-  if (!pick) return undefined;
+  const given = str(arg?.severity) as Severity | undefined;
+  const severity = await askSeverity('Declare Incident (2/4)', SEVERITIES.includes(given as Severity) ? { severity: given!, from: 'the alert' } : runbookSuggestion());
+  if (!severity) return undefined;
   const commander = await vscode.window.showInputBox({ title: 'Declare Incident (3/4)', prompt: 'Incident commander', value: str(arg?.commander) ?? deps.author.current() });
   if (commander === undefined) return undefined;
   const summary = await vscode.window.showInputBox({ title: 'Declare Incident (4/4)', prompt: 'Impact so far: who is affected and how (optional)', value: str(arg?.summary) });
   if (summary === undefined) return undefined;
-  return { title, severity: pick.level, commander, summary };
+  return { title, severity, commander, summary };
 }
 
 function openTimeline(deps: IncidentCommandDeps): CommandSpec {
@@ -159,8 +220,9 @@ function setStatus(deps: IncidentCommandDeps): CommandSpec {
       let status = str(arg?.status);
       if (!ctx.fromCode && !status) {
         const current = deps.book.require(id).status;
-        status = await vscode.window.showQuickPick(STATUSES.filter((s) => s !== current), { placeHolder: `Status of ${id} (now ${current})` });
-        if (!status) return undefined;
+        const pick = await vscode.window.showQuickPick(STATUSES.filter((s) => s !== current).map((s) => ({ label: STATUS_NAMES[s], s })), { placeHolder: `Status of ${id} (now ${STATUS_NAMES[current]})` });
+        if (!pick) return undefined;
+        status = pick.s;
       }
       return plain(await deps.book.setStatus(id, status, arg?.summary));
     },
@@ -198,12 +260,13 @@ function assignRole(deps: IncidentCommandDeps): CommandSpec {
       let person = str(arg?.person);
       if (!ctx.fromCode) {
         if (!role) {
-          const pick = await vscode.window.showQuickPick(ROLES.map((r) => ({ label: r, r })), { placeHolder: 'Which role?' });
+          const roles = deps.book.require(id).roles;
+          const pick = await vscode.window.showQuickPick(ROLES.map((r) => ({ label: ROLE_NAMES[r], description: roles[r], r })), { placeHolder: 'Which role?' });
           if (!pick) return undefined;
           role = pick.r;
         }
         if (person === undefined) {
-          person = await vscode.window.showInputBox({ prompt: `Who takes ${role}? (empty to unassign; a new name is a handoff)`, value: deps.book.require(id).roles[role] ?? '' });
+          person = await vscode.window.showInputBox({ prompt: `Who takes ${ROLE_NAMES[role]}? (empty to unassign; a new name is a handoff)`, value: deps.book.require(id).roles[role] ?? '' });
           if (person === undefined) return undefined;
         }
       }
@@ -222,13 +285,27 @@ function markMilestone(deps: IncidentCommandDeps): CommandSpec {
       let at: unknown = arg?.at;
       let reason = str(arg?.reason);
       if (!ctx.fromCode && !milestone) {
-        const pick = await vscode.window.showQuickPick(MILESTONES.map((m) => ({ label: m, m })), { placeHolder: 'Which milestone?' });
+        const marked = deps.book.require(id).milestones;
+        const pick = await vscode.window.showQuickPick(
+          MILESTONES.map((m) => ({ label: MILESTONE_NAMES[m], description: marked[m] ? `marked ${deps.time().time(marked[m], { now: deps.clock() })}` : undefined, m })),
+          { placeHolder: 'Which milestone?' },
+        );
         if (!pick) return undefined;
         milestone = pick.m;
-        const when = await vscode.window.showInputBox({ prompt: 'When? Empty for now; or HH:MM (today, local) or an ISO time to backdate', validateInput: (v) => (!v.trim() || parseWhen(v) !== undefined ? undefined : 'Use HH:MM or an ISO time.') });
+        const time = deps.time();
+        const read = (v: string) => time.parseInput(v, deps.clock());
+        const when = await vscode.window.showInputBox({
+          prompt: `When? Empty for now; or 09:40 or 2026-11-24 09:40 to backdate, in ${time.inputZoneLabel(deps.clock())}`,
+          validateInput: (v) => {
+            if (!v.trim()) return undefined;
+            const ms = read(v);
+            return ms === undefined ? { message: 'Use 09:40 or 2026-11-24 09:40.', severity: vscode.InputBoxValidationSeverity.Error } : { message: `Read as ${time.time(ms, { now: deps.clock() })}`, severity: vscode.InputBoxValidationSeverity.Info };
+          },
+        });
         if (when === undefined) return undefined;
         if (when.trim()) {
-          at = parseWhen(when);
+          const ms = read(when);
+          at = ms === undefined ? undefined : new Date(ms).toISOString();
           reason = await vscode.window.showInputBox({ prompt: 'Why this time? (e.g. "errors start at 09:40 in the graphs")' });
           if (reason === undefined) return undefined;
         }
@@ -252,22 +329,47 @@ function draftUpdate(deps: IncidentCommandDeps): CommandSpec {
       }
       if (audience !== 'internal' && audience !== 'external') throw new UserError('audience must be internal or external.');
       const { book } = deps;
-      const text = draftStatusUpdate({ incident: book.require(id), events: book.events(id), audience, now: deps.clock(), cadence: deps.cadence() });
-      await book.recordStatusUpdate(id, audience, text, 'drafted');
-      if (!ctx.fromCode) await editDraft(book, id, audience, text);
-      return text;
+      // Drafts live in the timeline's composer (edit, copy, post there); only a posted update
+      // goes on the timeline.
+      const draft = draftStatusUpdate({ incident: book.require(id), events: book.events(id), audience, now: deps.clock(), cadence: deps.cadence(), time: deps.time() });
+      if (!ctx.fromCode) await deps.showUpdate(id, { audience, ...draft });
+      return draft.text;
     },
   };
 }
 
-/** Opens the draft for editing, then copies it or records it as posted. */
-async function editDraft(book: IncidentBook, id: string, audience: Audience, text: string): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ content: text, language: 'markdown' });
-  await vscode.window.showTextDocument(doc, { preview: false });
-  const choice = await vscode.window.showInformationMessage(`Draft ${audience} update for ${id}: edit it, then copy it or mark it posted.`, 'Copy', 'Mark as Posted');
-  const final = doc.getText();
-  if (choice === 'Copy') await vscode.env.clipboard.writeText(final);
-  if (choice === 'Mark as Posted') await book.recordStatusUpdate(id, audience, final, 'posted');
+/** The customer-facing summary external updates start from (written once, reused). */
+function setCustomerSummary(deps: IncidentCommandDeps): CommandSpec {
+  return {
+    id: 'oncall.setCustomerSummary',
+    run: async (arg, ctx) => {
+      const id = await pickIncident(deps, arg, ctx);
+      if (!id) return undefined;
+      let text = str(arg?.text);
+      if (!ctx.fromCode && !text) {
+        text = await vscode.window.showInputBox({
+          title: `Customer-facing summary of ${id}`,
+          prompt: 'What customers notice, in their words (external status updates start from this; never hosts or internal names)',
+          value: deps.book.require(id).customerSummary ?? '',
+          validateInput: (v) => (v.trim() ? undefined : 'Write what customers notice.'),
+        });
+        if (!text) return undefined;
+      }
+      return plain(await deps.book.setCustomerSummary(id, text));
+    },
+  };
+}
+
+/** The Add Note key while the timeline is the active editor: the note box, not an input box. */
+function focusNoteBox(deps: IncidentCommandDeps): CommandSpec {
+  return {
+    id: 'oncall.focusNoteBox',
+    run: async (arg, ctx) => {
+      const id = str(arg?.incidentId) ?? deps.activePanelIncident() ?? (await pickIncident(deps, arg, ctx, { openOnly: false }));
+      if (id) deps.focusNote(id);
+      return undefined;
+    },
+  };
 }
 
 function resolveIncident(deps: IncidentCommandDeps): CommandSpec {
@@ -308,17 +410,4 @@ function setActiveIncident(deps: IncidentCommandDeps): CommandSpec {
       return plain(toSummary(incident));
     },
   };
-}
-
-/** `HH:MM` (today, local time) or anything `Date` parses; undefined when neither. */
-function parseWhen(text: string): string | undefined {
-  const t = text.trim();
-  const hm = /^(\d{1,2}):(\d{2})$/.exec(t);
-  if (hm) {
-    const d = new Date();
-    d.setHours(Number(hm[1]), Number(hm[2]), 0, 0);
-    return d.toISOString();
-  }
-  const ms = Date.parse(t);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

@@ -2,9 +2,7 @@
 // the incident commands, wired together. The logic lives in src/incidents/ and in the files
 // named below; this file only connects them.
 import * as vscode from 'vscode';
-import { toSummary } from '../../incidents/book';
 import { parseCadence, type CadenceConfig } from '../../incidents/cadence';
-import { encodeRecord } from '../../incidents/journal';
 import type { Incident, IncidentSummary, TimelineEvent } from '../../incidents/model';
 import type { PostmortemInfo } from '../../postmortem/report';
 import type { RunRecord } from '../../runbooks/model';
@@ -13,9 +11,12 @@ import type { BaseServices, IncidentHook } from '../services';
 import { incidentCommands, plain } from './commands';
 import { IncidentTreeProvider } from './incidentTree';
 import { startReminders } from './reminders';
+import { startSharing, type ShareStatus } from './share';
+import { shareCommands } from './shareCommands';
 import { IncidentStatusBar } from './statusBar';
 import { openIncidentStore } from './store';
 import { TimelinePanels, type TimelinePanelInfo } from './timelinePanel';
+import { TimeStyleSource } from './timeStyle';
 
 export interface IncidentFeatures extends IncidentHook {
   api: {
@@ -26,16 +27,20 @@ export interface IncidentFeatures extends IncidentHook {
     timelinePanel(id: string): TimelinePanelInfo | undefined;
     /** Diagnostics: the folder that holds an incident's journal segments. */
     journalFolder(id: string): string;
+    /** Diagnostics: how far sharing got for an incident. */
+    shareStatus(id: string): ShareStatus;
+    /** Diagnostics: the store (kind and folder), this installation's writer id, git commands started by sharing. */
+    storeInfo(): { kind: string; root: string; writer: string; gitCommands: number; workspaceStorage?: string };
   };
+  /** Resolves once the incident store is loaded. */
+  loaded: Promise<void>;
   /** The folded incident (for post-mortems). */
   incident(id: string): Incident | undefined;
   /** Show these post-mortems in the Incidents view (history). */
   showPostmortems(infos: readonly PostmortemInfo[]): void;
-  /** The merged journal's records (one JSON line each, with checksum, no newline), in timeline order: for exporting next to a post-mortem. */
+  /** The merged journal's records (one JSON line each, with checksum, no newline), in timeline order: for exporting next to a post-mortem. Rejects with a JournalReadError when the journal cannot be read. */
   journalLines(id: string): Promise<string[]>;
 }
-
-const ACTIVE_KEY = 'oncall.incidents.active';
 
 function readCadence(log: vscode.LogOutputChannel): CadenceConfig {
   const { config, problems } = parseCadence(vscode.workspace.getConfiguration('oncall.incidents').get('updateCadence'));
@@ -49,21 +54,25 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
   const { book, journal, loaded, author, clock } = store;
   let cadence = readCadence(log);
 
-  // The active incident: a pointer in workspaceState, nothing else.
-  const activeId = (): string | undefined => {
-    const id = context.workspaceState.get<string>(ACTIVE_KEY);
-    return id && book.incident(id) ? id : undefined;
-  };
+  // The active incident: one pointer in the store, shared by every window of the engineer.
+  const activeId = (): string | undefined => store.activeId();
   const setActive = async (id: string | undefined) => {
-    await context.workspaceState.update(ACTIVE_KEY, id);
+    await store.setActive(id);
     refreshViews();
   };
 
-  const panels = new TimelinePanels({ context, log, book, loaded, cadence: () => cadence, clock });
-  const statusBar = new IncidentStatusBar({ book, activeId, cadence: () => cadence, clock });
-  const tree = new IncidentTreeProvider({ book, activeId });
+  const timeStyle = new TimeStyleSource();
+  const time = () => timeStyle.formatter;
+  const sharing = startSharing(base, store);
+  const shareView = (id: string) => {
+    const s = sharing.status(id);
+    return s.shared ? { shared: true, unshared: s.unshared, problems: s.problems, ...(s.lastError ? { detail: s.lastError.slice(0, 500) } : {}) } : undefined;
+  };
+  const panels = new TimelinePanels({ context, log, book, loaded, cadence: () => cadence, clock, time, share: shareView });
+  const statusBar = new IncidentStatusBar({ book, activeId, cadence: () => cadence, clock, time, share: (id) => sharing.status(id) });
+  const tree = new IncidentTreeProvider({ book, activeId, time, clock, share: (id) => sharing.status(id) });
   const treeView = vscode.window.createTreeView('oncall.incidents', { treeDataProvider: tree, showCollapseAll: false });
-  context.subscriptions.push(panels, statusBar, tree, treeView);
+  context.subscriptions.push(timeStyle, panels, statusBar, tree, treeView);
 
   function refreshViews(): void {
     statusBar.update();
@@ -75,11 +84,21 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
     if (change.incident.status === 'resolved' && activeId() === change.incidentId) void setActive(undefined);
     refreshViews();
   });
-  const panelTimer = setInterval(() => panels.refreshViews(), 60_000);
+  context.subscriptions.push(
+    store.onDidChangeActive(refreshViews),
+    sharing.onDidChange(() => {
+      refreshViews();
+      panels.refreshViews();
+    }),
+  );
+  const panelTimer = setInterval(() => {
+    panels.refreshViews();
+    tree.refresh();
+  }, 60_000);
   context.subscriptions.push(
     { dispose: unsubscribe },
     { dispose: () => clearInterval(panelTimer) },
-    startReminders({ book, cadence: () => cadence, clock, onTick: () => statusBar.update(), openTimeline: (id) => panels.open(id) }),
+    startReminders({ book, cadence: () => cadence, clock, onTick: () => statusBar.update(), openTimeline: (id) => panels.open(id), claim: (key) => journal.claimOnce(key) }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('oncall.incidents.updateCadence')) {
         cadence = readCadence(log);
@@ -87,16 +106,27 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
         panels.refreshViews();
       }
       if (e.affectsConfiguration('oncall.incidents.author')) void author.refresh();
-      if (e.affectsConfiguration('oncall.incidents.journalLocation')) {
-        void vscode.window.showInformationMessage('On-Call: the new journal location is used after the window reloads.', 'Reload Window').then((c) => {
+      if (e.affectsConfiguration('oncall.incidents.journalLocation') || e.affectsConfiguration('oncall.incidents.store')) {
+        void vscode.window.showInformationMessage('On-Call: the new incident store is used after the window reloads.', 'Reload Window').then((c) => {
           if (c) void vscode.commands.executeCommand('workbench.action.reloadWindow');
         });
       }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void author.refresh()),
+    timeStyle.onDidChange(() => {
+      refreshViews();
+      panels.timeStyleChanged();
+    }),
   );
 
-  registerCommands(base, incidentCommands({ book, loaded, author, clock, cadence: () => cadence, activeId, setActive, openTimeline: (id) => panels.open(id) }));
+  registerCommands(base, incidentCommands({
+    book, loaded, author, clock, cadence: () => cadence, activeId, setActive, time,
+    openTimeline: (id) => panels.open(id),
+    showUpdate: (id, draft) => panels.showUpdate(id, draft),
+    focusNote: (id) => panels.focusNote(id),
+    activePanelIncident: () => panels.activeIncidentId(),
+  }));
+  registerCommands(base, shareCommands({ book, loaded, sharing, activeId, setActive, openTimeline: (id) => panels.open(id) }));
 
   return {
     activeIncidentId: activeId,
@@ -111,20 +141,24 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
       }
     },
     incident: (id) => plain(book.incident(id)),
+    incidentTitle: (id) => book.incident(id)?.title,
     showPostmortems: (infos) => tree.setPostmortems(infos),
+    loaded,
     journalLines: async (id) => {
       await loaded;
-      return book.events(id).map((e) => encodeRecord(e).toString('utf8').replace(/\n$/, ''));
+      return book.exportRecords(id);
     },
     api: {
-      all: () => plain(book.incidents().map(toSummary)),
+      all: () => plain(book.incidents().map((i) => book.summary(i.id)!)),
       active: () => {
         const id = activeId();
-        return id ? plain(toSummary(book.require(id))) : undefined;
+        return id ? plain(book.summary(id)) : undefined;
       },
       timeline: (id) => plain([...book.events(id)]),
       timelinePanel: (id) => panels.info(id),
       journalFolder: (id) => journal.incidentDir(id),
+      shareStatus: (id) => plain(sharing.status(id)),
+      storeInfo: () => ({ kind: store.kind, root: store.root, writer: store.writerId, gitCommands: sharing.gitCommands(), ...(context.storageUri ? { workspaceStorage: context.storageUri.fsPath } : {}) }),
     },
   };
 }

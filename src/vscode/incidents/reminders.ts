@@ -12,6 +12,11 @@ export interface ReminderDeps {
   /** Called on every tick before reminders are checked (the status bar countdown). */
   onTick(): void;
   openTimeline(incidentId: string): void;
+  /**
+   * Claims a reminder for this window: every window of the engineer shows the same incidents,
+   * and one of them (the first to claim it) shows each reminder. Absent: always this window.
+   */
+  claim?(key: string): Promise<boolean>;
 }
 
 /** Starts the reminder tick; dispose to stop it. */
@@ -26,7 +31,13 @@ export function startReminders(deps: ReminderDeps): vscode.Disposable {
       const key = `${incident.id}@${s.dueAt}`;
       if (notified.has(key)) continue;
       notified.add(key);
-      void remind(deps, incident);
+      void (deps.claim ? deps.claim(`reminder-${key}`) : Promise.resolve(true)).then(
+        async (mine) => {
+          if (mine) await remind(deps, incident);
+          else notified.delete(key); // another window shows it; look again next tick (it may close)
+        },
+        () => remind(deps, incident),
+      );
     }
   };
   const timer = setInterval(tick, 10_000);

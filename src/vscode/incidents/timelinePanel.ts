@@ -6,9 +6,10 @@ import * as vscode from 'vscode';
 import { IncidentInputError, type IncidentBook } from '../../incidents/book';
 import { updateSchedule, type CadenceConfig } from '../../incidents/cadence';
 import { severityDetail, severityLabel } from '../../incidents/severity';
-import { draftStatusUpdate } from '../../incidents/statusUpdate';
+import { draftStatusUpdate, postingProblem } from '../../incidents/statusUpdate';
+import type { TimeFormatter } from '../../incidents/timeFormat';
 import { SEVERITIES } from '../../runbooks/model';
-import { createTimelineDispatcher, type HostMessage, type IncidentView, type WebviewRequest } from '../../protocol/timeline';
+import { createTimelineDispatcher, type HostMessage, type IncidentView, type ShareView, type UpdateDraft, type WebviewRequest } from '../../protocol/timeline';
 import { timelineHtml } from './timelineHtml';
 
 export const TIMELINE_VIEW_TYPE = 'oncall.timeline';
@@ -37,17 +38,49 @@ export interface TimelineDeps {
   loaded: Promise<void>;
   cadence(): CadenceConfig;
   clock(): number;
+  /** How times are written (the setting, the language, the zone). */
+  time(): TimeFormatter;
+  /** Sharing state for the header (absent: the incident is not shared). */
+  share?(incidentId: string): ShareView | undefined;
 }
 
-export function incidentView(book: IncidentBook, incidentId: string, cadence: CadenceConfig, now: number): IncidentView {
+/** globalState key: the status update being written per incident (until it is posted). */
+const UPDATE_DRAFTS_KEY = 'oncall.timeline.updateDrafts';
+
+/** The status updates being written, kept on the host so closing the panel or a crash loses none. */
+export class UpdateDraftStore {
+  constructor(private readonly memento: vscode.Memento) {}
+
+  private all(): Record<string, UpdateDraft> {
+    const v = this.memento.get<unknown>(UPDATE_DRAFTS_KEY);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, UpdateDraft>) : {};
+  }
+
+  get(incidentId: string): UpdateDraft | undefined {
+    const d = this.all()[incidentId];
+    return d && typeof d.text === 'string' && (d.audience === 'internal' || d.audience === 'external') ? d : undefined;
+  }
+
+  async set(incidentId: string, draft: UpdateDraft | undefined): Promise<void> {
+    const all = { ...this.all() };
+    if (draft && draft.text.trim()) all[incidentId] = draft;
+    else delete all[incidentId];
+    await this.memento.update(UPDATE_DRAFTS_KEY, all);
+  }
+}
+
+export function incidentView(book: IncidentBook, incidentId: string, cadence: CadenceConfig, now: number, share?: ShareView): IncidentView {
   const incident = book.require(incidentId);
-  return { incident, schedule: updateSchedule(book.events(incidentId), cadence, now, incident) };
+  return { incident, schedule: updateSchedule(book.events(incidentId), cadence, now, incident), ...(share ? { share } : {}) };
 }
 
 class TimelinePanelHost {
   readonly info: TimelinePanelInfo;
   private readonly disposables: vscode.Disposable[] = [];
   private draftWrite: Promise<void> = Promise.resolve();
+  /** Messages asked for before the page was ready; sent right after `init`. */
+  private readonly afterInit: HostMessage[] = [];
+  private readonly updateDrafts: UpdateDraftStore;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -57,6 +90,7 @@ class TimelinePanelHost {
   ) {
     this.info = { incidentId, visible: panel.visible, ready: false, renderedEvents: 0, cspViolations: 0, cspReports: [], messagesReceived: 0, messagesDropped: 0 };
     const { context } = deps;
+    this.updateDrafts = new UpdateDraftStore(context.globalState);
     panel.webview.options = {
       enableScripts: true,
       enableCommandUris: false,
@@ -80,6 +114,7 @@ class TimelinePanelHost {
           this.info.renderedEvents = r.events;
           if (r.ms > 0 && this.info.firstRenderMs === undefined) this.info.firstRenderMs = r.ms;
         },
+        updateDraftChanged: (draft) => this.updateDrafts.set(incidentId, draft),
         request: (m) => this.handle(m),
       },
       (m) => this.post(m),
@@ -123,7 +158,7 @@ class TimelinePanelHost {
   }
 
   private view(): IncidentView {
-    return incidentView(this.deps.book, this.incidentId, this.deps.cadence(), this.deps.clock());
+    return incidentView(this.deps.book, this.incidentId, this.deps.cadence(), this.deps.clock(), this.deps.share?.(this.incidentId));
   }
 
   /** Re-sends the header (the schedule changes with time and settings). */
@@ -133,7 +168,9 @@ class TimelinePanelHost {
 
   private async sendInit(): Promise<void> {
     await this.deps.loaded;
+    await this.deps.book.ensureLoaded(this.incidentId);
     const draft = await this.deps.book.journal.readDraft(this.incidentId);
+    const updateDraft = this.updateDrafts.get(this.incidentId);
     await this.post({
       type: 'init',
       view: this.view(),
@@ -142,7 +179,30 @@ class TimelinePanelHost {
       draftRevision: draft.revision,
       saveState: this.deps.book.saveState(this.incidentId),
       severities: SEVERITIES.map((level) => ({ level, label: `${severityLabel(level)}`, detail: severityDetail(level).slice(0, 2000) })),
+      timeStyle: this.deps.time().style,
+      ...(updateDraft ? { updateDraft } : {}),
     });
+    for (const m of this.afterInit.splice(0)) await this.post(m);
+  }
+
+  /** Sends a message now, or right after `init` when the page is not listening yet. */
+  private send(message: HostMessage): void {
+    if (this.info.ready) void this.post(message);
+    else this.afterInit.push(message);
+  }
+
+  /** Puts a drafted status update into the page's composer. */
+  async showUpdate(draft: UpdateDraft): Promise<void> {
+    await this.updateDrafts.set(this.incidentId, draft);
+    this.send({ type: 'showUpdate', draft });
+  }
+
+  focusNote(): void {
+    this.send({ type: 'focus', target: 'note' });
+  }
+
+  timeStyleChanged(): void {
+    if (this.info.ready) void this.post({ type: 'timeStyle', timeStyle: this.deps.time().style });
   }
 
   private saveDraft(text: string, revision: number): Promise<void> {
@@ -175,16 +235,28 @@ class TimelinePanelHost {
         case 'snooze':
           return await book.snooze(id, m.minutes, m.reason);
         case 'draftUpdate': {
-          const text = draftStatusUpdate({ incident: book.require(id), events: book.events(id), audience: m.audience, now: this.deps.clock(), cadence: this.deps.cadence() });
-          await book.recordStatusUpdate(id, m.audience, text, 'drafted');
-          return text;
+          // Drafts live in the composer: nothing goes on the timeline until it is posted.
+          const { text, nextUpdateAt } = draftStatusUpdate({ incident: book.require(id), events: book.events(id), audience: m.audience, now: this.deps.clock(), cadence: this.deps.cadence(), time: this.deps.time() });
+          return nextUpdateAt ? { text, nextUpdateAt } : { text };
         }
-        case 'markPosted':
-          return await book.recordStatusUpdate(id, m.audience, m.text, 'posted');
+        case 'markPosted': {
+          const problem = postingProblem(m.audience, m.text);
+          if (problem) throw new IncidentInputError(problem);
+          const event = await book.recordStatusUpdate(id, m.audience, m.text, 'posted', m.nextUpdateAt);
+          await this.updateDrafts.set(id, undefined);
+          return event;
+        }
+        case 'keepDraft':
+          return await book.recordStatusUpdate(id, m.audience, m.text, 'drafted');
+        case 'setCustomerSummary':
+          return await book.setCustomerSummary(id, m.text);
+        case 'resolve':
+          return (await book.resolve(id, m.summary)).statusEvent;
         case 'copyText':
           await vscode.env.clipboard.writeText(m.text);
           return undefined;
       }
+      return undefined;
     } catch (err) {
       if (err instanceof IncidentInputError) throw err;
       this.deps.log.error(`timeline ${id}: ${m.type} failed`, err instanceof Error ? err : new Error(String(err)));
@@ -231,7 +303,7 @@ export class TimelinePanels implements vscode.Disposable {
           // The page keeps its incident id in its state; if that state was lost (the host died
           // before the workbench saved it), the panel title still starts with the id.
           const fromState = (state as { incidentId?: unknown } | undefined)?.incidentId;
-          const fromTitle = /^(INC-\d{8}-\d{3,})\b/.exec(panel.title)?.[1];
+          const fromTitle = /^(INC-\d{8}-(?:\d{3,}|[0-9A-HJKMNP-TV-Z]{5}))\b/.exec(panel.title)?.[1];
           const incidentId = typeof fromState === 'string' ? fromState : fromTitle;
           if (!incidentId || !deps.book.incident(incidentId) || this.hosts.has(incidentId)) {
             deps.log.info(`closing a restored timeline panel for ${incidentId ?? 'an unknown incident'}`);
@@ -302,6 +374,30 @@ export class TimelinePanels implements vscode.Disposable {
 
   refreshViews(): void {
     for (const h of this.hosts.values()) h.refreshView();
+  }
+
+  timeStyleChanged(): void {
+    for (const h of this.hosts.values()) h.timeStyleChanged();
+  }
+
+  /** Opens the incident's panel with this status update draft in its composer. */
+  async showUpdate(incidentId: string, draft: UpdateDraft): Promise<TimelinePanelInfo> {
+    const info = this.open(incidentId);
+    await this.hosts.get(incidentId)?.showUpdate(draft);
+    return info;
+  }
+
+  /** Reveals the incident's panel and puts the keyboard focus in its note box. */
+  focusNote(incidentId: string): TimelinePanelInfo {
+    const info = this.open(incidentId, vscode.ViewColumn.Active, false);
+    this.hosts.get(incidentId)?.focusNote();
+    return info;
+  }
+
+  /** The incident whose panel is the active editor, if any. */
+  activeIncidentId(): string | undefined {
+    for (const [id, h] of this.hosts) if (h.panel.active) return id;
+    return undefined;
   }
 
   dispose(): void {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { commitFiles, configureIdentity, initRepository, pushCurrentBranch, showCommit, type CommitRequest } from '../../git/commit';
 import { GitOperationError } from '../../git/errors';
+import { describeJournalProblem, JournalReadError } from '../../incidents/journal';
 import { postmortemCommitMessage } from '../../postmortem/commitMessage';
 import { missingForCommit } from '../../postmortem/completeness';
 import { readFrontMatter } from '../../postmortem/frontMatter';
@@ -26,7 +27,7 @@ export async function commitPostmortem(
 ): Promise<string | undefined> {
   const uri = targetUri(arg);
   const doc = await vscode.workspace.openTextDocument(uri);
-  if (doc.isDirty && !(await doc.save()) && doc.isDirty) throw new UserError(`${vscode.workspace.asRelativePath(uri)} could not be saved, so it was not committed.`);
+  if (!(await saveDocument(doc))) throw new UserError(`${vscode.workspace.asRelativePath(uri)} could not be saved, so it was not committed.`);
   const text = doc.getText();
   const meta = readFrontMatter(text);
   if (!meta || typeof meta.incident !== 'string') {
@@ -77,6 +78,17 @@ export async function commitPostmortem(
   }
 }
 
+/**
+ * Saves the document if it has unsaved edits; false when it is still unsaved. On a busy machine
+ * the editor can abort a save whose save participants ran out of time: that is tried once more.
+ */
+async function saveDocument(doc: vscode.TextDocument): Promise<boolean> {
+  for (let attempt = 0; attempt < 2 && doc.isDirty; attempt += 1) {
+    if ((await doc.save()) || !doc.isDirty) return true;
+  }
+  return !doc.isDirty;
+}
+
 function targetUri(arg: Record<string, unknown> | undefined): vscode.Uri {
   const given = arg?.uri ?? arg?.target;
   if (given instanceof vscode.Uri) return given;
@@ -88,8 +100,19 @@ function targetUri(arg: Record<string, unknown> | undefined): vscode.Uri {
 
 /** Writes `<id>.timeline.jsonl` next to the post-mortem; undefined when this workspace has no journal for the incident. */
 async function exportJournal(base: BaseServices, incidents: IncidentFeatures, incidentId: string, dir: string): Promise<string | undefined> {
-  // The journal's own records (with their checksums), as the incidents feature stores them.
-  const lines = await incidents.journalLines(incidentId).catch(() => [] as string[]);
+  // The journal's own records (with their checksums), as the incidents feature stores them. A
+  // journal that cannot be read stops the commit: committing the post-mortem alone would
+  // quietly leave its timeline out.
+  let lines: string[];
+  try {
+    lines = await incidents.journalLines(incidentId);
+  } catch (err) {
+    const reason = err instanceof JournalReadError ? err.problems.map(describeJournalProblem).join('; ') : err instanceof Error ? err.message : String(err);
+    base.log.error(`the journal of ${incidentId} could not be read for the post-mortem commit: ${reason}`);
+    throw new UserError(
+      `The journal of ${incidentId} could not be read (${reason}), so nothing was committed. Make it readable and commit again, or turn off "oncall.postmortems.exportJournal" to commit the post-mortem without its timeline.`,
+    );
+  }
   if (lines.length === 0) {
     base.log.info(`no journal for ${incidentId} in this workspace: committing the post-mortem alone`);
     return undefined;

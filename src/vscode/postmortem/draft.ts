@@ -91,7 +91,9 @@ function isOnEdited(value: unknown): value is OnEditedRegions {
 async function chooseIncident(incidents: IncidentFeatures, arg: Record<string, unknown> | undefined, ctx: CommandContext): Promise<string | undefined> {
   if (typeof arg?.incidentId === 'string' && arg.incidentId) return arg.incidentId;
   // From the Incidents view: the clicked item names its incident.
-  const target = arg?.target as { incidentId?: unknown; id?: unknown } | undefined;
+  const target = arg?.target as { incidentId?: unknown; id?: unknown } | string | undefined;
+  // The Incidents view's elements are incident ids.
+  if (typeof target === 'string' && target && !target.startsWith('postmortem:')) return target;
   if (target && typeof target === 'object') {
     if (typeof target.incidentId === 'string') return target.incidentId;
     if (typeof target.id === 'string') return target.id;

@@ -20,6 +20,8 @@ export function registerPostmortemFeatures(base: BaseServices, incidents: Incide
     return location ? findPostmortems(await readPostmortemFiles(location), new Date()) : [];
   };
   const diagnostics = registerPostmortemDiagnostics(base);
+  const report = new ReportDocument();
+  base.context.subscriptions.push(report, vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, report));
   registerCommitDocuments(base);
   registerCommands(base, [
     {
@@ -39,11 +41,42 @@ export function registerPostmortemFeatures(base: BaseServices, incidents: Incide
       id: 'oncall.incidentReport',
       run: async () => {
         const text = renderReport(await list(), new Date());
-        const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
-        await vscode.window.showTextDocument(doc, { preview: false });
+        await report.show(text);
         return text;
       },
     },
   ]);
   return { list };
+}
+
+const REPORT_SCHEME = 'oncall-report';
+
+/**
+ * The incident report as a read-only document (a content provider: nothing to save, no prompt
+ * on close), shown as a rendered markdown preview; its source opens read-only when the preview
+ * is not available.
+ */
+class ReportDocument implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  readonly uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: '/Incident report.md' });
+  private text = '';
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(): string {
+    return this.text;
+  }
+
+  async show(text: string): Promise<void> {
+    this.text = text;
+    this.changed.fire(this.uri);
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', this.uri);
+    } catch {
+      await vscode.window.showTextDocument(this.uri, { preview: false });
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
 }

@@ -3,14 +3,15 @@
 import * as vscode from 'vscode';
 import { CommandTextError, isSecretName, prepareCommand, renderCommand, renderForCopy, type CommandTemplate } from '../../shell/commandText';
 import { compileDangerPatterns, findDanger } from '../../shell/danger';
-import type { CodeBlock, DangerFinding, RunRecord } from '../../runbooks/model';
+import type { CodeBlock, DangerFinding, Placeholder, RunRecord } from '../../runbooks/model';
+import { explainInput } from '../../runbooks/placeholders';
 import { isRunnable } from '../../runbooks/runnable';
 import { runSteps } from '../../shell/runSteps';
 import { UserError, type CommandContext } from '../commandRegistry';
 import type { BaseServices, IncidentHook, RunbookService } from '../services';
 import { confirmDanger } from './confirm';
 import type { LastRuns } from './lastRuns';
-import { askForValues, PlaceholderMemory } from './prompts';
+import { askForValues, keepsTerminalValue, PlaceholderMemory } from './prompts';
 import { pickBlock, resolveBlock } from './targets';
 import { chooseShell, RunTerminals, ShellIntegrationRunner, waitForFirstPrompt, waitForShellIntegration } from './terminals';
 
@@ -31,6 +32,15 @@ function template(block: CodeBlock): CommandTemplate {
   } catch (err) {
     if (err instanceof CommandTextError) throw new UserError(`Block ${block.index} cannot run as written: ${err.message}.`);
     throw err;
+  }
+}
+
+/** The runbook's text as the editor has it (open and unsaved, or on disk), for explanations. */
+async function documentText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return (await vscode.workspace.openTextDocument(uri)).getText();
+  } catch {
+    return undefined;
   }
 }
 
@@ -59,20 +69,32 @@ export class RunController {
     if (!blockIsRunnable(block, uri)) {
       throw new UserError(`Block ${block.index} of “${runbook.title}” is ${block.lang ? `\`${block.lang}\`` : 'not shell'}: it can be copied, not run (see the setting oncall.run.languages).`);
     }
-    const prepared = template(block);
+    let prepared = template(block);
     if (!prepared.steps.length) throw new UserError(`Block ${block.index} of “${runbook.title}” has no command to run${prepared.transcript ? ' (a transcript without `$ ` prompt lines)' : ''}.`);
 
     const scope = this.incidents.activeIncidentId() ?? '';
-    let values: Record<string, string> | undefined = resolved.values;
+    let values: Record<string, string> = resolved.values;
     const missing = prepared.placeholders.filter((p) => !Object.prototype.hasOwnProperty.call(values, p.name));
-    if (missing.length && ctx.fromCode) {
-      throw new UserError(`No value for ${missing.map((p) => p.raw).join(', ')}: pass ${missing.length === 1 ? 'it' : 'them'} in \`values\`.`);
+    // A `$NAME` the runbook never sets defaults to the terminal's own value: not an error from code.
+    const required = missing.filter((p) => p.style !== 'variable');
+    if (required.length && ctx.fromCode) {
+      throw new UserError(`No value for ${required.map((p) => p.raw).join(', ')}: pass ${required.length === 1 ? 'it' : 'them'} in \`values\`.`);
     }
-    if (missing.length) {
-      values = await askForValues(prepared.placeholders, values, {
+    if (missing.length && !ctx.fromCode) {
+      const markdown = await documentText(uri);
+      const asked = await askForValues(prepared.placeholders, values, {
         memory: this.memory, scope, allowDash: block.allowDashValues, title: `Run: ${runbook.title}`,
+        describe: (p) => (markdown === undefined ? undefined : explainInput(markdown, p, block.startLine)),
       });
-      if (!values) return undefined;
+      if (!asked) return undefined;
+      values = asked;
+    }
+    // Variables left empty stay `$NAME` in the command, so the shell expands its own value.
+    const fromTerminal = new Set(prepared.placeholders.filter((p) => keepsTerminalValue(p, values[p.name])).map((p) => p.name));
+    if (fromTerminal.size > 0) {
+      const keep = (p: Placeholder) => !(p.style === 'variable' && fromTerminal.has(p.name));
+      prepared = template({ ...block, placeholders: block.placeholders.filter(keep) });
+      values = Object.fromEntries(Object.entries(values).filter(([name]) => !fromTerminal.has(name)));
     }
     let rendered;
     try {

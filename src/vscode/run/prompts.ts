@@ -1,5 +1,8 @@
-// Asking for placeholder values: one input box per name, once. The last value used in the
-// current incident is offered as the default; values of secret-looking names are typed masked
+// Asking for placeholder values: one prompt per name, once. Each prompt shows what the runbook
+// says about the input (the sentence or list item that explains it); alternatives written
+// `<a|b>` are a pick list; a `$NAME` variable the runbook never sets may be left empty, and then
+// the terminal's own value is used. The last value used in the current incident is offered
+// again (pre-filled, or first in the pick list); values of secret-looking names are typed masked
 // and never remembered, logged or recorded. Memory only: nothing is written to disk.
 import * as vscode from 'vscode';
 import { isSecretName } from '../../shell/commandText';
@@ -18,39 +21,105 @@ export class PlaceholderMemory {
     let memory = this.values.get(scope);
     if (!memory) this.values.set(scope, (memory = new Map()));
     for (const [name, value] of Object.entries(values)) {
-      if (!isSecretName(name)) memory.set(name, value);
+      if (!isSecretName(name) && value !== '') memory.set(name, value);
     }
   }
+}
+
+export interface AskOptions {
+  memory: PlaceholderMemory;
+  scope: string;
+  allowDash: boolean;
+  title: string;
+  /** What the runbook says about an input, shown in its prompt. */
+  describe?: (placeholder: Placeholder) => string | undefined;
+}
+
+/** A `$NAME` variable the runbook never sets: may be left empty (the terminal's own value is used). */
+export function keepsTerminalValue(p: Pick<Placeholder, 'style'>, value: string | undefined): boolean {
+  return p.style === 'variable' && (value === undefined || value === '');
+}
+
+function validate(value: string, p: Placeholder, allowDash: boolean): string | undefined {
+  if (keepsTerminalValue(p, value)) return undefined;
+  const refused = refuseValue(value, { allowDash });
+  return refused ? `This value ${refused}.` : undefined;
 }
 
 /**
  * Values for every placeholder not in `given`, asked one after the other; undefined when the
  * engineer cancels any prompt (then nothing runs).
  */
-export async function askForValues(
-  placeholders: readonly Placeholder[],
-  given: Readonly<Record<string, string>>,
-  options: { memory: PlaceholderMemory; scope: string; allowDash: boolean; title: string },
-): Promise<Record<string, string> | undefined> {
+export async function askForValues(placeholders: readonly Placeholder[], given: Readonly<Record<string, string>>, options: AskOptions): Promise<Record<string, string> | undefined> {
   const values: Record<string, string> = { ...given };
   const missing = placeholders.filter((p) => !Object.prototype.hasOwnProperty.call(values, p.name));
   for (const [k, p] of missing.entries()) {
     const secret = isSecretName(p.name);
     const remembered = secret ? undefined : options.memory.last(options.scope, p.name);
-    const value = await vscode.window.showInputBox({
-      title: `${options.title} (${k + 1}/${missing.length})`,
-      prompt: `Value for ${p.raw}${secret ? ' — looks secret: typed masked, never stored' : ''}${options.allowDash ? '' : ' (cannot start with “-”)'}`,
-      placeHolder: p.name,
-      value: remembered,
-      password: secret,
-      ignoreFocusOut: true,
-      validateInput: (v) => {
-        const refused = refuseValue(v, { allowDash: options.allowDash });
-        return refused ? `This value ${refused}.` : undefined;
-      },
-    });
+    const step = { title: `${options.title} (${k + 1}/${missing.length})`, explanation: options.describe?.(p), remembered };
+    const value = p.options && p.options.length > 0 && !secret ? await pickValue(p, step, options.allowDash) : await typeValue(p, step, secret, options.allowDash);
     if (value === undefined) return undefined;
     values[p.name] = value;
   }
   return values;
+}
+
+interface Step {
+  title: string;
+  explanation: string | undefined;
+  remembered: string | undefined;
+}
+
+function typeValue(p: Placeholder, step: Step, secret: boolean, allowDash: boolean): Thenable<string | undefined> {
+  const notes = [
+    secret ? 'looks secret: typed masked, never stored' : '',
+    p.style === 'variable' ? `leave empty to use the terminal's own ${p.raw}` : '',
+    step.remembered !== undefined ? 'pre-filled with the value used last in this incident' : '',
+    allowDash ? '' : 'cannot start with “-”',
+  ].filter(Boolean);
+  return vscode.window.showInputBox({
+    title: `${step.title}: ${p.raw}`,
+    prompt: `${step.explanation ? `${step.explanation} — ` : ''}Value for ${p.raw}${notes.length ? ` (${notes.join('; ')})` : ''}`,
+    placeHolder: p.label !== undefined ? `the alert's ${p.label} label` : p.name,
+    value: step.remembered,
+    password: secret,
+    ignoreFocusOut: true,
+    validateInput: (v) => validate(v, p, allowDash),
+  });
+}
+
+/** `<a|b>`: the alternatives as a pick list (the value used last first); another value may be typed. */
+function pickValue(p: Placeholder, step: Step, allowDash: boolean): Promise<string | undefined> {
+  const options = p.options as string[];
+  const ordered = step.remembered !== undefined && options.includes(step.remembered) ? [step.remembered, ...options.filter((o) => o !== step.remembered)] : options;
+  const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
+  pick.title = `${step.title}: ${p.raw}`;
+  pick.placeholder = step.explanation ?? `Pick a value for ${p.raw}, or type another`;
+  pick.ignoreFocusOut = true;
+  const base: vscode.QuickPickItem[] = ordered.map((o) => ({ label: o, description: o === step.remembered ? 'used last in this incident' : undefined }));
+  const update = () => {
+    const typed = pick.value.trim();
+    const extra = typed !== '' && !options.includes(typed) && !validate(typed, p, allowDash) ? [{ label: typed, description: 'typed value' }] : [];
+    pick.items = [...base, ...extra];
+  };
+  update();
+  return new Promise((resolve) => {
+    let done = false;
+    const disposables = [
+      pick.onDidChangeValue(update),
+      pick.onDidAccept(() => {
+        const chosen = pick.selectedItems[0]?.label;
+        if (chosen === undefined) return;
+        done = true;
+        resolve(chosen);
+        pick.hide();
+      }),
+      pick.onDidHide(() => {
+        if (!done) resolve(undefined);
+        for (const d of disposables) d.dispose();
+        pick.dispose();
+      }),
+    ];
+    pick.show();
+  });
 }

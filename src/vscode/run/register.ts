@@ -24,7 +24,7 @@ export interface RunFeatures {
 
 /** Running and copying code blocks: CodeLens, terminal, exit codes. */
 export function registerRunFeatures(base: BaseServices, runbooks: RunbookService, incidents: IncidentHook): RunFeatures {
-  const terminals = new RunTerminals();
+  const terminals = new RunTerminals((id) => incidents.incidentTitle?.(id));
   const lastRuns = new LastRuns();
   const lenses = new RunCodeLensProvider(runbooks, lastRuns);
   base.context.subscriptions.push(

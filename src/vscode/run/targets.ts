@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { CodeBlock, Runbook } from '../../runbooks/model';
 import { UserError } from '../commandRegistry';
 import type { RunbookService } from '../services';
+import { codeBlockCommand, codeBlockLabel } from '../../runbooks/blockLabel';
 
 /** What a CodeLens passes: the block as it was when the lens was drawn. */
 export class CodeLensTarget {
@@ -118,18 +119,12 @@ async function pickFrom(uri: vscode.Uri, runbooks: RunbookService, pick: (runboo
 export async function pickBlock(runbook: Runbook, filter: (block: CodeBlock) => boolean, verb: string): Promise<CodeBlock | undefined> {
   const blocks = runbook.codeBlocks.filter(filter);
   if (!blocks.length) throw new UserError(`“${runbook.title}” has no code block to ${verb.toLowerCase()}.`);
-  const section = (b: CodeBlock) => (b.section >= 0 ? runbook.sections[b.section]?.title : undefined);
   const items = blocks.map((block) => ({
-    label: firstLine(block.text),
-    description: [block.lang ?? 'unlabeled', section(block)].filter(Boolean).join(' · '),
-    detail: `Block ${block.index} · line ${block.startLine + 1}${block.placeholders.length ? ` · asks for ${[...new Set(block.placeholders.map((p) => p.name))].join(', ')}` : ''}`,
+    label: codeBlockLabel(runbook, block),
+    description: codeBlockCommand(block, 100),
+    detail: `${block.lang ?? 'unlabeled'} · line ${block.startLine + 1}${block.placeholders.length ? ` · asks for ${[...new Set(block.placeholders.map((p) => p.name))].join(', ')}` : ''}`,
     block,
   }));
   const chosen = await vscode.window.showQuickPick(items, { title: `${verb}: ${runbook.title}`, placeHolder: 'Choose a code block', matchOnDescription: true, matchOnDetail: true });
   return chosen?.block;
-}
-
-function firstLine(text: string): string {
-  const line = text.split('\n').find((l) => l.trim() !== '') ?? '(empty)';
-  return line.length > 100 ? `${line.slice(0, 99)}…` : line;
 }

@@ -27,6 +27,23 @@ export function chooseShell(defaultShell: string): string {
   throw new UserError('Running runbook commands needs bash or zsh (POSIX quoting and shell integration), and neither was found.');
 }
 
+/** Longest title in a terminal's name: the terminal tabs show about this much. */
+const NAME_TITLE_CHARS = 28;
+
+function shorten(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
+}
+
+/**
+ * A terminal's name, readable where the tabs cut it: what it is about first. An incident's
+ * terminal is named after its title (then its id); a runbook's after the runbook's title.
+ */
+export function terminalName(kind: 'incident' | 'runbook', label: string, incidentTitle?: string): string {
+  if (kind === 'incident') return incidentTitle?.trim() ? `${shorten(incidentTitle, NAME_TITLE_CHARS)} — ${label}` : label;
+  return shorten(label, NAME_TITLE_CHARS) || 'Runbook';
+}
+
 export class RunTerminals implements vscode.Disposable {
   private readonly slots: Slot[] = [];
   /** The execution each of our terminals is running (ours or typed by hand), from the shell integration events. */
@@ -37,7 +54,8 @@ export class RunTerminals implements vscode.Disposable {
   private readonly abandoned = new Set<vscode.Terminal>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor() {
+  /** `incidentTitle`: the title of an incident (by id), for its terminal's name. */
+  constructor(private readonly incidentTitle: (incidentId: string) => string | undefined = () => undefined) {
     this.subscriptions.push(
       vscode.window.onDidStartTerminalShellExecution((e) => {
         if (this.isOurs(e.terminal)) this.executing.set(e.terminal, e.execution);
@@ -70,14 +88,15 @@ export class RunTerminals implements vscode.Disposable {
       }
     }
     const taken = new Set(vscode.window.terminals.map((t) => t.name));
-    const base = `On-Call: ${label}`;
+    const kind = key.startsWith('incident:') ? 'incident' : 'runbook';
+    const base = terminalName(kind, label, kind === 'incident' ? this.incidentTitle(label) : undefined);
     let name = base;
     for (let n = 2; taken.has(name); n++) name = `${base} (${n})`;
     const terminal = vscode.window.createTerminal({
       name,
       shellPath: options.shellPath,
       ...(options.cwd ? { cwd: options.cwd } : {}),
-      iconPath: new vscode.ThemeIcon('flame'),
+      iconPath: new vscode.ThemeIcon(kind === 'incident' ? 'flame' : 'book'),
       // Bash leaves lines that start with a space out of its history: we send secrets that way.
       env: { HISTCONTROL: 'ignorespace' },
       isTransient: true,

@@ -1,6 +1,7 @@
 // The runbook commands: find, open for an alert, refresh, open at a block, filter, mark
 // reviewed. Each resolves to its result; given an argument object none of them prompts.
 import * as vscode from 'vscode';
+import type { AlertHit } from '../../runbooks/index';
 import type { Runbook } from '../../runbooks/model';
 import { summarize, type RunbookSummary } from '../api';
 import { UserError, type CommandContext, type CommandSpec } from '../commandRegistry';
@@ -36,15 +37,23 @@ export async function openRunbook(runbook: Runbook, line?: number): Promise<vsco
   return vscode.window.showTextDocument(uri, { preview: false, selection: line === undefined ? undefined : new vscode.Range(position, position) });
 }
 
-/** The line that is about `alert` in a runbook: the alert's own heading, when it has one. */
-function alertLine(runbook: Runbook, alert: string): number | undefined {
-  const wanted = alert.trim().toLowerCase();
-  const candidate = runbook.alerts.find((a) => a.source === 'heading' && a.name.toLowerCase() === wanted && a.section !== undefined);
-  return candidate?.section !== undefined ? runbook.sections[candidate.section]?.startLine : undefined;
+/** The line that is about the alert: its heading or table row in a multi-alert file. */
+function alertLine(hit: AlertHit): number | undefined {
+  return hit.candidate.source === 'heading' || hit.candidate.source === 'table' ? hit.candidate.line : undefined;
 }
 
 export class RunbookCommands {
   constructor(private readonly deps: Deps) {}
+
+  /** Opens a runbook and shows where it is in the Runbooks view (selected, the editor keeps the focus). */
+  private async show(runbook: Runbook, line?: number): Promise<void> {
+    await openRunbook(runbook, line);
+    try {
+      await this.deps.treeView.reveal(new RunbookNode(runbook.path), { select: true, focus: false, expand: false });
+    } catch {
+      // Not in the tree (a filter hides it, or it was removed meanwhile): the editor is enough.
+    }
+  }
 
   specs(): CommandSpec[] {
     return [
@@ -58,14 +67,17 @@ export class RunbookCommands {
     ];
   }
 
-  /** Matches for an alert; while the index is still being built, waits for it before giving up. */
-  private async matchesFor(alert: string): Promise<Runbook[]> {
+  /**
+   * Matches for an alert (exact, else case-insensitive, else normalized; dedicated files first);
+   * while the index is still being built, waits for it before giving up.
+   */
+  private async matchesFor(alert: string): Promise<AlertHit[]> {
     const { service } = this.deps;
     await service.start();
-    let matches = service.runbookIndex.byAlert(alert);
-    if (matches.length === 0 || matches.some((r) => r.parseStatus === 'quick')) {
+    let matches = service.runbookIndex.lookupAlert(alert);
+    if (matches.length === 0 || matches.some((h) => h.runbook.parseStatus === 'quick')) {
       await service.whenCurrent();
-      matches = service.runbookIndex.byAlert(alert);
+      matches = service.runbookIndex.lookupAlert(alert);
     }
     return matches;
   }
@@ -82,12 +94,12 @@ export class RunbookCommands {
         hit = service.runbookIndex.search(query, 1)[0];
       }
       if (!hit) throw new UserError(`No runbook matches “${query}”.`);
-      await openRunbook(hit.runbook);
+      await this.show(hit.runbook);
       return summarize(hit.runbook);
     }
     const chosen = await this.pickRunbook(query ?? '');
     if (!chosen) return undefined;
-    await openRunbook(chosen);
+    await this.show(chosen);
     return summarize(chosen);
   }
 
@@ -156,28 +168,31 @@ export class RunbookCommands {
       if (choice === search) {
         const chosen = await this.pickRunbook(alert);
         if (chosen) {
-          await openRunbook(chosen);
+          await this.show(chosen);
           return summarize(chosen);
         }
       }
       return undefined;
     }
-    let chosen: Runbook | undefined = matches[0];
-    if (matches.length > 1 && interactive) chosen = await this.pickRunbook('', `Runbooks for ${alert}`, matches);
+    let chosen: AlertHit | undefined = matches[0];
+    if (matches.length > 1 && interactive) {
+      const runbook = await this.pickRunbook('', `Runbooks for ${alert}`, matches.map((h) => h.runbook));
+      chosen = matches.find((h) => h.runbook === runbook);
+    }
     if (!chosen) return undefined;
-    await openRunbook(chosen, alertLine(chosen, alert));
-    return summarize(chosen);
+    await this.show(chosen.runbook, alertLine(chosen));
+    return summarize(chosen.runbook);
   }
 
   private async askAlert(): Promise<string | undefined> {
     const { service } = this.deps;
-    const names = new Map<string, string>();
-    for (const r of service.runbookIndex.all()) for (const a of r.alerts) if (!names.has(a.name.toLowerCase())) names.set(a.name.toLowerCase(), a.name);
-    const items = [...names.values()].sort().map((label) => ({ label }));
     const pick = vscode.window.createQuickPick();
     pick.title = 'Open Runbook for Alert';
     pick.placeholder = 'Alert name (as in Alertmanager or PagerDuty)';
-    pick.items = items;
+    pick.matchOnDescription = true;
+    pick.matchOnDetail = true;
+    // Each alert with the runbook it opens (title, area): which one answers is never a guess.
+    pick.items = alertChoices(service.runbookIndex.all()).map((c) => ({ label: c.alert, description: c.runbooks, detail: c.areas }));
     pick.show();
     return new Promise((resolve) => {
       pick.onDidAccept(() => {
@@ -255,4 +270,25 @@ export class RunbookCommands {
     if (!wasDirty) await document.save();
     return { uri: uri.toString(), lastReviewed: today };
   }
+}
+
+/** Every alert the runbooks answer, with the runbooks (titles) and areas that answer it. */
+export function alertChoices(runbooks: readonly Runbook[]): { alert: string; runbooks: string; areas: string }[] {
+  const byAlert = new Map<string, { alert: string; runbooks: Runbook[] }>();
+  for (const r of runbooks) {
+    if (r.isReadme) continue;
+    for (const a of r.alerts) {
+      const key = a.name.toLowerCase();
+      const entry = byAlert.get(key) ?? { alert: a.name, runbooks: [] };
+      if (!entry.runbooks.includes(r)) entry.runbooks.push(r);
+      byAlert.set(key, entry);
+    }
+  }
+  return [...byAlert.values()]
+    .sort((a, b) => a.alert.localeCompare(b.alert))
+    .map(({ alert, runbooks: rs }) => ({
+      alert,
+      runbooks: rs.length === 1 ? rs[0].title : `${rs.length} runbooks: ${rs.map((r) => r.title).join(', ')}`,
+      areas: [...new Set(rs.map((r) => r.area || 'top level'))].join(', '),
+    }));
 }

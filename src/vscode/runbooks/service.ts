@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DebouncedSaveCache, FileModelCache, MemoryModelCache, type ModelCache } from '../../runbooks/cache';
 import { RunbookIndex, type IndexChange, type IndexProgress } from '../../runbooks/index';
-import { DEFAULT_LINT_CONFIG, linkTargets, lintRunbook, type LintConfig, type RuleLevel } from '../../runbooks/lint';
+import { DEFAULT_LINT_CONFIG, LINT_RULES, linkTargets, lintRepository, lintRunbook, type LintConfig, type LintContext, type RepositorySuggestion, type RuleLevel } from '../../runbooks/lint';
 import type { Problem, Runbook } from '../../runbooks/model';
 import { ParsePool } from '../../runbooks/parsePool';
 import { nodeSource } from '../../runbooks/source';
@@ -143,8 +143,8 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
 
   /** Re-reads the settings and rebuilds; resolves to the runbook count once current. */
   async refresh(): Promise<number> {
-    const { roots, exclude } = this.roots();
-    this.index.configure(roots, exclude);
+    const { roots, exclude, detectAreas } = this.roots();
+    this.index.configure(roots, exclude, detectAreas);
     this.watchRoots(roots);
     if (this.cache instanceof DebouncedSaveCache) await this.cache.flush().catch(() => {});
     this.started = this.rebuild();
@@ -162,8 +162,11 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
 
   // ---- internals -----------------------------------------------------------------------------
 
-  private roots(): { roots: string[]; exclude: string[] } {
+  private roots(): { roots: string[]; exclude: string[]; detectAreas: (root: string) => boolean } {
     const roots: string[] = [];
+    // Under a root the user configured, the area is the top folder; a workspace folder used as
+    // the root is searched for where its runbooks live (content/, docs/, alerts/ …).
+    const configuredRoots = new Set<string>();
     const exclude = new Set<string>();
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (folder.uri.scheme !== 'file') continue;
@@ -171,7 +174,9 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
       const configured = config.get<string[]>('runbookRoots', []).filter((r) => typeof r === 'string' && r.trim() !== '');
       if (configured.length === 0) roots.push(folder.uri.fsPath);
       for (const r of configured) {
-        roots.push(/^([a-zA-Z]:)?[\\/]/.test(r) ? r : vscode.Uri.joinPath(folder.uri, r).fsPath);
+        const root = /^([a-zA-Z]:)?[\\/]/.test(r) ? r : vscode.Uri.joinPath(folder.uri, r).fsPath;
+        roots.push(root);
+        configuredRoots.add(root.replace(/[\\/]+$/, ''));
       }
       for (const g of config.get<string[]>('exclude', [])) if (typeof g === 'string') exclude.add(g);
     }
@@ -183,12 +188,12 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
         if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) exclude.add(rel);
       }
     }
-    return { roots, exclude: [...exclude] };
+    return { roots, exclude: [...exclude], detectAreas: (root) => !configuredRoots.has(root) };
   }
 
   private createIndex(): RunbookIndex {
-    const { roots, exclude } = this.roots();
-    const index = new RunbookIndex({ source: nodeSource, parser: this.pool, roots, exclude, cache: undefined, parseConcurrency: 3 });
+    const { roots, exclude, detectAreas } = this.roots();
+    const index = new RunbookIndex({ source: nodeSource, parser: this.pool, roots, exclude, cache: undefined, parseConcurrency: 3, detectAreas });
     index.onDidChange((change) => indexTaskTimes.measure('lint and view data after a change', () => this.indexChanged(index, change)));
     this.watchRoots(roots);
     return index;
@@ -233,6 +238,8 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
     this.setReady();
     this.base.log.info(`indexed ${index.runbookCount} runbooks under ${roots.length} root(s) in ${Date.now() - started} ms`);
     this.reportListingProblems(index);
+    await index.whenCurrent();
+    this.refit();
   }
 
   /** Folders the index could not list (names not UTF-8): in the log and the Problems panel. */
@@ -301,6 +308,12 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
   }
 
   private lintConfigs = new Map<string, LintConfig>();
+  /** Per workspace folder: the convention rules fitted to its runbooks (see lintRepository). */
+  private readonly fits = new Map<string, { requiredSections: readonly string[]; demoted: ReadonlySet<string>; suggestions: RepositorySuggestion[] }>();
+
+  private folderKey(path: string): string {
+    return vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path))?.uri.toString() ?? '';
+  }
 
   private lintConfig(path: string): LintConfig {
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path));
@@ -309,9 +322,11 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
     if (!config) {
       const c = vscode.workspace.getConfiguration('oncall.lint', folder?.uri);
       const rules = c.get<Record<string, RuleLevel>>('rules', {});
+      const sections = c.get<unknown>('requiredSections', []);
       config = {
         staleAfterDays: c.get<number>('staleAfterDays', DEFAULT_LINT_CONFIG.staleAfterDays),
-        requiredSections: c.get<string[]>('requiredSections', [...DEFAULT_LINT_CONFIG.requiredSections]),
+        // Empty (the default): the sections most of the folder's runbooks share.
+        requiredSections: Array.isArray(sections) ? sections.filter((x): x is string => typeof x === 'string') : [],
         rules: typeof rules === 'object' && rules !== null ? rules : {},
       };
       this.lintConfigs.set(key, config);
@@ -319,26 +334,63 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
     return config;
   }
 
+  /** Repository-level lint suggestions (conventions most runbooks do not follow), per workspace folder. */
+  lintSuggestions(): RepositorySuggestion[] {
+    return [...this.fits.values()].flatMap((f) => f.suggestions);
+  }
+
+  private lintContext(): LintContext {
+    return { today: localToday(), runbookAt: (p) => this.index.get(p) };
+  }
+
+  /** Parse problems with the configured severities. */
+  private parseProblems(runbook: Runbook, config: LintConfig): Problem[] {
+    return runbook.problems
+      .map((p) => (config.rules[p.ruleId] ? { ...p, severity: config.rules[p.ruleId] as RuleLevel } : p))
+      .filter((p): p is Problem => p.severity !== 'off');
+  }
+
   private relint(paths: readonly string[]): void {
-    const today = localToday();
+    const context = this.lintContext();
     for (const path of paths) {
       const runbook = this.index.get(path);
       if (!runbook) continue;
       const config = this.lintConfig(path);
-      const parse = runbook.problems
-        .map((p) => (config.rules[p.ruleId] ? { ...p, severity: config.rules[p.ruleId] as RuleLevel } : p))
-        .filter((p): p is Problem => p.severity !== 'off');
-      const found = lintRunbook(runbook, { today, runbookAt: (p) => this.index.get(p) }, config);
-      this.lint.set(path, [...parse, ...found]);
+      const fit = this.fits.get(this.folderKey(path));
+      // Until the first complete index has been fitted, convention rules wait (no warnings that vanish a second later).
+      const shown = (ruleId: string) =>
+        fit ? !fit.demoted.has(ruleId) : config.rules[ruleId] !== undefined || LINT_RULES.find((r) => r.id === ruleId)?.kind !== 'convention';
+      const found = lintRunbook(runbook, context, fit ? { ...config, requiredSections: fit.requiredSections } : config).filter((p) => shown(p.ruleId));
+      this.lint.set(path, [...this.parseProblems(runbook, config), ...found]);
     }
   }
 
-  private relintAll(): void {
+  /** Fits the convention rules to each workspace folder's runbooks, and lints every runbook with them. */
+  private refit(): void {
     this.lintConfigs.clear();
+    this.fits.clear();
+    const groups = new Map<string, Runbook[]>();
+    for (const r of this.index.all()) {
+      const key = this.folderKey(r.path);
+      let list = groups.get(key);
+      if (!list) groups.set(key, (list = []));
+      list.push(r);
+    }
+    const context = this.lintContext();
+    for (const [key, runbooks] of groups) {
+      const config = this.lintConfig((runbooks[0] as Runbook).path);
+      const result = lintRepository(runbooks, context, config);
+      this.fits.set(key, { requiredSections: result.requiredSections, demoted: result.demoted, suggestions: result.suggestions });
+      for (const r of runbooks) this.lint.set(r.path, [...this.parseProblems(r, config), ...(result.problems.get(r.path) ?? [])]);
+      for (const s of result.suggestions) this.base.log.info(`lint suggestion [${s.ruleId}]: ${s.message}`);
+    }
     const paths = this.index.all().map((r) => r.path);
-    this.relint(paths);
     this.lintChanged.fire(paths);
     this.changed.fire();
+  }
+
+  private relintAll(): void {
+    this.refit();
   }
 
   /** Called by the watcher: coalesces events into batches (a branch switch is one batch). */

@@ -3,7 +3,7 @@
 // object from code); the run commands read `runbookPath` / `blockIndex` from a block element.
 import * as vscode from 'vscode';
 import type { CodeBlock, Problem, Runbook, Section } from '../../runbooks/model';
-import { commandMask } from '../../shell/transcript';
+import { codeBlockCommand, codeBlockLabel } from '../../runbooks/blockLabel';
 import { isRunnable } from '../../runbooks/runnable';
 import { detailCounts } from '../../runbooks/store';
 import type { RunbookIndexService } from './service';
@@ -222,17 +222,18 @@ export class RunbookTreeProvider implements vscode.TreeDataProvider<RunbookTreeN
     const languages = vscode.workspace.getConfiguration('oncall.run', vscode.Uri.file(runbook.path)).get<string[]>('languages', ['sh', 'bash', 'shell', 'zsh', 'console']);
     const runnable = isRunnable(block, languages);
     const dangerous = block.danger.length > 0 || block.markedDangerous;
-    const item = new vscode.TreeItem(blockLabel(block), vscode.TreeItemCollapsibleState.None);
+    // "Step 3 · Roll back": unique within the runbook; the command itself follows it.
+    const item = new vscode.TreeItem(codeBlockLabel(runbook, block), vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
     item.contextValue = runnable ? 'codeBlock.runnable' : 'codeBlock.copyOnly';
     const names = [...new Set(block.placeholders.map((p) => p.name))];
-    item.description = [block.lang ?? (block.looksLikeShell ? 'shell?' : 'no language'), dangerous ? 'dangerous' : '', names.length ? `${names.length} to fill` : '']
+    item.description = [dangerous ? 'dangerous' : '', names.length ? `${names.length} to fill` : '', codeBlockCommand(block, 60)]
       .filter(Boolean)
       .join(' · ');
     item.iconPath = new vscode.ThemeIcon(dangerous ? 'flame' : runnable ? 'terminal' : 'code', dangerous ? new vscode.ThemeColor('list.warningForeground') : undefined);
     const md = new vscode.MarkdownString();
     md.appendMarkdown(runnable ? '**Runnable** ' : '**Copy only** ');
-    md.appendText(`· line ${block.startLine + 1}`);
+    md.appendText(`· ${block.lang ?? (block.looksLikeShell ? 'looks like shell' : 'no language')} · line ${block.startLine + 1}`);
     if (dangerous) {
       md.appendMarkdown('\n\n$(flame) ');
       md.appendText(block.danger.map((d) => d.reason).join('; ') || 'Marked dangerous by the runbook');
@@ -285,13 +286,6 @@ function sectionItem(runbook: Runbook, node: SectionNode, hasChildren: boolean):
   const line = new vscode.Position(section.startLine, 0);
   item.command = { command: 'vscode.open', title: 'Open Section', arguments: [vscode.Uri.file(runbook.path), { selection: new vscode.Range(line, line) }] };
   return item;
-}
-
-function blockLabel(block: CodeBlock): string {
-  const commands = commandMask(block.text, block.lang);
-  const line = commands.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#')) ?? block.text.split('\n').find((l) => l.trim() !== '')?.trim();
-  if (!line) return '(empty block)';
-  return line.length > 70 ? `${line.slice(0, 69)}…` : line;
 }
 
 interface RunbookState {

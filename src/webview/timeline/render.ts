@@ -1,24 +1,26 @@
 // DOM builders for the timeline page. Every piece of text that came from a person (notes,
 // titles, names, commands, runbook names) is set with textContent, never parsed as HTML.
 import { formatDuration } from '../../incidents/duration';
-import type { Incident, Milestone, Role, TimelineEvent } from '../../incidents/model';
+import type { Incident, TimelineEvent } from '../../incidents/model';
+import type { ShareView } from '../../protocol/timeline';
+import { MILESTONE_NAMES, ROLE_NAMES, STATUS_NAMES } from '../../incidents/names';
+import { TimeFormatter } from '../../incidents/timeFormat';
+import { el } from '../dom';
+
+export { el, MILESTONE_NAMES, ROLE_NAMES, STATUS_NAMES };
 
 export type Category = 'note' | 'command' | 'status' | 'other';
 
-export const ROLE_NAMES: Record<Role, string> = {
-  commander: 'Incident commander',
-  techLead: 'Tech lead',
-  commsLead: 'Communications lead',
-  scribe: 'Scribe',
-};
+/** How times are written; the host sends its style (setting, language, zone) in `init`. */
+let timeFormat = new TimeFormatter({ locale: navigator.language || 'en', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', display: 'localAndUtc' });
 
-export const MILESTONE_NAMES: Record<Milestone, string> = {
-  impactStarted: 'Impact started',
-  detected: 'Detected',
-  acknowledged: 'Acknowledged',
-  mitigated: 'Mitigated',
-  resolved: 'Resolved',
-};
+export function setTimeFormatter(f: TimeFormatter): void {
+  timeFormat = f;
+}
+
+export function timeFormatter(): TimeFormatter {
+  return timeFormat;
+}
 
 export function categoryOf(e: TimelineEvent): Category {
   switch (e.type) {
@@ -34,24 +36,10 @@ export function categoryOf(e: TimelineEvent): Category {
   }
 }
 
-/** Creates an element with a class and optional text (as text). */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-export function localTime(iso: string): string {
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
-export function utcTime(iso: string): string {
-  const d = new Date(iso);
-  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
+/** A time as the whole product writes it (`09:15:29 (08:15:29 UTC)`), with the date when not today. */
+export function formatTime(iso: string, seconds = true): string {
+  return timeFormat.time(iso, { seconds, now: Date.now() });
 }
 
 export function duration(ms: number): string {
@@ -65,16 +53,16 @@ function summaryLine(e: TimelineEvent, byId: Map<string, TimelineEvent>): { kind
     case 'note':
       return { kind: 'Note', text: e.text };
     case 'statusChanged':
-      return { kind: 'Status', text: `${e.from} → ${e.to}${e.summary ? ` — ${e.summary}` : ''}` };
+      return { kind: 'Status', text: `${STATUS_NAMES[e.from]} → ${STATUS_NAMES[e.to]}${e.summary ? ` — ${e.summary}` : ''}` };
     case 'severityChanged':
       return { kind: 'Severity', text: `${e.from} → ${e.to}${e.reason ? ` — ${e.reason}` : ''}` };
     case 'roleAssigned':
       return { kind: 'Role', text: `${ROLE_NAMES[e.role]}: ${e.person || 'unassigned'}${e.previous ? ` (was ${e.previous})` : ''}` };
     case 'milestone':
-      return { kind: 'Milestone', text: `${MILESTONE_NAMES[e.milestone]} at ${localTime(e.at)} (${utcTime(e.at)})${e.reason ? ` — ${e.reason}` : ''}` };
+      return { kind: 'Milestone', text: `${MILESTONE_NAMES[e.milestone]} at ${formatTime(e.at)}${e.reason ? ` — ${e.reason}` : ''}` };
     case 'commandRun': {
       const exit = e.exitCode === null ? `exit code unknown${e.unknownReason ? ` (${e.unknownReason})` : ''}` : `exit ${e.exitCode}`;
-      return { kind: 'Command', text: `${e.command}\n${e.runbookTitle} · block ${e.blockIndex + 1} · ${exit} · ${(e.durationMs / 1000).toFixed(1)} s` };
+      return { kind: 'Command', text: `${e.command}\n${e.runbookTitle} · step ${e.blockIndex + 1} · ${exit} · ${(e.durationMs / 1000).toFixed(1)} s` };
     }
     case 'statusUpdate':
       return { kind: e.state === 'posted' ? `Update posted (${e.audience})` : `Update drafted (${e.audience})`, text: e.text };
@@ -82,32 +70,39 @@ function summaryLine(e: TimelineEvent, byId: Map<string, TimelineEvent>): { kind
       return { kind: 'Snoozed', text: `${e.minutes} min — ${e.reason}` };
     case 'summaryChanged':
       return { kind: 'Impact', text: e.summary };
+    case 'customerSummaryChanged':
+      return { kind: 'Customer-facing summary', text: e.text };
     case 'pinned': {
       const target = byId.get(e.target);
-      return { kind: e.pinned ? 'Pinned' : 'Unpinned', text: target ? `${localTime(target.time)} ${target.type}` : e.target };
+      return { kind: e.pinned ? 'Pinned' : 'Unpinned', text: target && target.type !== 'pinned' ? `${formatTime(target.time)} ${summaryLine(target, byId).kind}` : e.target };
     }
     case 'correction': {
       const target = byId.get(e.target);
-      return { kind: 'Correction', text: `${target ? `${localTime(target.time)}: ` : ''}${e.text}` };
+      return { kind: 'Correction', text: `${target ? `${formatTime(target.time)}: ` : ''}${e.text}` };
     }
+    case 'joined':
+      return { kind: 'Joined', text: e.role ? `as ${ROLE_NAMES[e.role]}` : 'joined the response' };
     case 'unknown':
       return { kind: `Unknown event (${e.originalType || 'no type'})`, text: 'Written by a newer version; kept as it is.' };
   }
 }
 
-/** One event as a list item. */
 /**
  * One event as a list item. Its buttons carry `data-action` (`pin`, `unpin`, `correct`); the
- * list handles their clicks in one listener, so thousands of rows cost no closures.
+ * list handles their clicks in one listener, so thousands of rows cost no closures. The row is
+ * one stop for the keyboard (the list moves focus between rows with j/k and the arrow keys);
+ * its buttons join the tab order only while the row is the current one (eventList.ts).
  */
 export function renderEvent(e: TimelineEvent, incident: Incident, byId: Map<string, TimelineEvent>): HTMLLIElement {
   const category = categoryOf(e);
   const li = el('li', `event cat-${category} type-${e.type}`);
   li.dataset.id = e.id;
+  li.tabIndex = -1;
   const meta = el('div', 'meta');
-  const time = el('time', 'local', localTime(e.time));
+  const shown = formatTime(e.time);
+  const time = el('time', 'when', shown);
   time.dateTime = e.time;
-  meta.append(time, el('span', 'utc', utcTime(e.time)), el('span', 'author', e.author));
+  meta.append(time, el('span', 'author', e.author));
   const { kind, text } = summaryLine(e, byId);
   meta.append(el('span', 'kind', kind));
   const pinned = incident.pinned.includes(e.id);
@@ -123,20 +118,36 @@ export function renderEvent(e: TimelineEvent, incident: Incident, byId: Map<stri
   }
   if (e.type === 'note' && /^\s*TODO:/i.test(corrected ?? e.text)) li.classList.add('follow-up');
 
-  const row = el('div', 'actions');
+  const row = el('span', 'actions');
   const pinButton = el('button', 'link-button', pinned ? 'Unpin' : 'Pin');
   pinButton.type = 'button';
   pinButton.setAttribute('aria-pressed', String(pinned));
-  pinButton.setAttribute('aria-label', `${pinned ? 'Unpin' : 'Pin'} the ${kind.toLowerCase()} of ${localTime(e.time)}`);
+  pinButton.setAttribute('aria-label', `${pinned ? 'Unpin' : 'Pin'} the ${kind.toLowerCase()} of ${shown}`);
+  pinButton.setAttribute('aria-keyshortcuts', 'P');
+  pinButton.tabIndex = -1;
   pinButton.dataset.action = pinned ? 'unpin' : 'pin';
   row.append(pinButton);
   if (e.type !== 'unknown' && e.type !== 'pinned') {
     const fix = el('button', 'link-button', 'Correct…');
     fix.type = 'button';
-    fix.setAttribute('aria-label', `Correct the ${kind.toLowerCase()} of ${localTime(e.time)}`);
+    fix.setAttribute('aria-label', `Correct the ${kind.toLowerCase()} of ${shown}`);
+    fix.setAttribute('aria-keyshortcuts', 'C');
+    fix.tabIndex = -1;
     fix.dataset.action = 'correct';
     row.append(fix);
   }
-  li.append(row);
+  // On the meta line, so a row is two lines high.
+  meta.append(row);
   return li;
+}
+
+/** The sharing line of the header: shared or not, and what has not reached the team yet. */
+export function renderShare(line: HTMLElement, share: ShareView | undefined): void {
+  line.hidden = !share?.shared;
+  if (!share?.shared) return;
+  const parts = [share.unshared > 0 ? `Not shared yet (${share.unshared} event${share.unshared === 1 ? '' : 's'})` : 'Shared with the team'];
+  if (share.unshared > 0 && share.detail) parts.push(share.detail);
+  if (share.problems > 0) parts.push(`${share.problems} problem(s) in teammates' events set aside`);
+  line.textContent = parts.join(' — ');
+  line.classList.toggle('not-shared', share.unshared > 0);
 }

@@ -78,14 +78,61 @@ describe('git: commitFiles against real repositories', () => {
   it('treats file names and messages that look like options or globs literally', async () => {
     repo.write('postmortems/--amend.md', 'odd name\n');
     repo.write('postmortems/*.md', 'star\n');
+    // Read as pathspec magic, this name would mean "everything but x.md" and sweep in other.md.
+    repo.write(':(exclude)x.md', 'magic\n');
     repo.write('postmortems/other.md', 'must stay untracked\n');
     const message = '--amend -n `rm -rf /` $(whoami) | "quoted"';
-    const result = await commit({ files: ['postmortems/--amend.md', 'postmortems/*.md'], message });
+    const result = await commit({ files: ['postmortems/--amend.md', 'postmortems/*.md', ':(exclude)x.md'], message });
     const names = repo.git('show', '--format=', '--name-only', result.hash).trim().split('\n').sort();
-    assert.deepEqual(names, ['postmortems/*.md', 'postmortems/--amend.md']);
+    assert.deepEqual(names, [':(exclude)x.md', 'postmortems/*.md', 'postmortems/--amend.md']);
     assert.equal(repo.git('log', '-1', '--format=%B').trim(), message);
     assert.match(repo.git('status', '--porcelain'), /\?\? postmortems\/other\.md/);
     assert.equal(repo.git('rev-list', '--count', 'HEAD').trim(), '2', 'the initial commit was not amended');
+  });
+
+  // The names below are the paths git receives (relative to the repository root), so they
+  // really start with "-": without the `--` before the paths, git reads them as options.
+  it('commits files whose own names start with "-" at the repository root, and only them', async () => {
+    repo.write('-rf.md', 'dash rf\n');
+    repo.write('--amend.md', 'double dash amend\n');
+    repo.write('-a', 'would be --all\n');
+    repo.write('README.md', '# repo\nunstaged edit that must stay out\n');
+    const result = await commit({ files: ['-rf.md', path.join(repo.dir, '--amend.md')] });
+    const names = repo.git('show', '--format=', '--name-only', result.hash).trim().split('\n').sort();
+    assert.deepEqual(names, ['--amend.md', '-rf.md']);
+    assert.deepEqual(result.files, ['-rf.md', '--amend.md']);
+    assert.equal(repo.git('rev-list', '--count', 'HEAD').trim(), '2', 'the initial commit was not amended');
+    assert.match(repo.git('status', '--porcelain'), /^ M README\.md$/m);
+    assert.match(repo.git('status', '--porcelain'), /^\?\? -a$/m);
+
+    // A second commit of one of them: git diff --cached sees the change to that very file.
+    repo.write('-rf.md', 'dash rf, revised\n');
+    const second = await commit({ files: ['-rf.md'] });
+    assert.equal(repo.git('show', '--format=', '--name-only', second.hash).trim(), '-rf.md');
+    await rejectsWith(commit({ files: ['-rf.md'] }), 'nothingToCommit');
+  });
+
+  it('commits "-"-named post-mortems when the post-mortem folder is its own repository', async () => {
+    const pmRepo = path.join(repo.dir, 'postmortems');
+    mkdirSync(pmRepo, { recursive: true });
+    const inPm = (...args: string[]) => execFileSync('git', args, { cwd: pmRepo, env: repo.env, encoding: 'utf8' });
+    inPm('init', '--quiet', '--initial-branch=main');
+    inPm('config', 'user.name', 'PM Writer');
+    inPm('config', 'user.email', 'pm@example.invalid');
+    writeFileSync(path.join(pmRepo, '--amend.md'), '# incident\n');
+    writeFileSync(path.join(pmRepo, '-rf.md'), '# another\n');
+    writeFileSync(path.join(pmRepo, 'keep-untracked.md'), 'not ours\n');
+    const result = await commitFiles({
+      repoDir: pmRepo,
+      files: [path.join(pmRepo, '--amend.md'), path.join(pmRepo, '-rf.md')],
+      message: 'postmortem: INC-2',
+      env: repo.env,
+      timeoutMs: 20_000,
+    });
+    const names = inPm('show', '--format=', '--name-only', result.hash).trim().split('\n').sort();
+    assert.deepEqual(names, ['--amend.md', '-rf.md']);
+    assert.match(inPm('status', '--porcelain'), /^\?\? keep-untracked\.md$/m);
+    assert.equal(repo.git('rev-list', '--count', 'HEAD').trim(), '1', 'the outer repository got no commit');
   });
 
   it('refuses a folder that is not a repository, and initRepository fixes that', async () => {
@@ -234,6 +281,21 @@ describe('git: commitFiles against real repositories', () => {
     await rejectsWith(commit({ files: ['../elsewhere.md'] }), 'outsideRepository');
     await rejectsWith(commit({ files: ['.git/config'] }), 'outsideRepository');
     await rejectsWith(commit({ files: ['postmortems/none.md'] }), 'fileMissing');
+  });
+
+  it('says what is wrong with a path instead of calling every failure "missing"', async () => {
+    const notDir = await rejectsWith(commit({ files: ['README.md/pm.md'] }), 'commitFailed');
+    assert.match(notDir.message, /README\.md\/pm\.md cannot be read: a part of the path is not a folder \(ENOTDIR\)/);
+    const loop = path.join(repo.base, 'loop');
+    symlinkSync(loop, loop);
+    const looped = await rejectsWith(commit({ repoDir: loop }), 'commitFailed');
+    assert.match(looped.message, /cannot be opened: too many symbolic links .*\(ELOOP\)/);
+    const inFile = await rejectsWith(commit({ repoDir: path.join(repo.dir, 'README.md', 'sub') }), 'commitFailed');
+    assert.match(inFile.message, /\(ENOTDIR\)/);
+    const missing = await rejectsWith(commit({ repoDir: path.join(repo.base, 'gone') }), 'notARepository');
+    assert.match(missing.message, /does not exist/);
+    const file = await rejectsWith(commit({ repoDir: path.join(repo.dir, 'README.md') }), 'notARepository');
+    assert.match(file.message, /is not a folder/);
   });
 
   it('refuses a file behind a symbolic link (the file or a folder on its path)', async () => {

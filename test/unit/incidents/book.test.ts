@@ -8,39 +8,56 @@ import { MemFs, errno } from './memFs';
 
 const MIN = 60_000;
 
-function setup(fs = new MemFs(), clock = manualClock(), author = 'Ana') {
+function setup(fs = new MemFs(), clock = manualClock(), author = 'Ana', randomBytes?: (n: number) => Uint8Array) {
   const journal = new Journal({ fs, root: '/store/incidents', clock: clock.now, randomHex: counterHex(), pid: 1, isSegmentActive: () => false });
-  const book = new IncidentBook({ journal, clock: clock.now, newEventId: createEventIdGenerator(clock.now, counterBytes()), author: () => author });
+  const book = new IncidentBook({ journal, clock: clock.now, newEventId: createEventIdGenerator(clock.now, counterBytes()), author: () => author, randomBytes });
   return { fs, clock, journal, book };
+}
+
+/** Bytes 0, 1, 2, … : every generator made by it draws the same ids in the same order. */
+function sameSequence(): (n: number) => Uint8Array {
+  let n = 0;
+  return (count) => Uint8Array.from({ length: count }, () => n++);
 }
 
 describe('incident book (actions → durable events → state)', () => {
   it('declares with defaults and a dated id, and records it durably', async () => {
     const { book, fs, clock } = setup();
     const incident = await book.declare({ title: '  Checkout   errors ', severity: 'SEV2', commander: 'Ana', summary: 'cards fail' });
-    assert.equal(incident.id, 'INC-20250304-001');
+    assert.match(incident.id, /^INC-20250304-[0-9A-HJKMNP-TV-Z]{5}$/);
     assert.equal(incident.title, 'Checkout errors');
     assert.equal(incident.status, 'investigating');
     assert.deepEqual(incident.roles, { commander: 'Ana' });
     const second = await book.declare({ title: 'Second' });
-    assert.equal(second.id, 'INC-20250304-002');
+    assert.notEqual(second.id, incident.id);
     assert.equal(second.severity, 'SEV3');
     // A fresh book (a reload) sees both from disk.
     const reloaded = setup(fs, clock).book;
     await reloaded.load();
-    assert.deepEqual(reloaded.incidents().map((i) => i.id).sort(), ['INC-20250304-001', 'INC-20250304-002']);
+    assert.deepEqual(reloaded.incidents().map((i) => i.id).sort(), [incident.id, second.id].sort());
     assert.deepEqual(toSummary(reloaded.incident(incident.id)!), {
       id: incident.id, title: 'Checkout errors', severity: 'SEV2', status: 'investigating', declaredAt: incident.declaredAt,
+      shared: false, responders: ['Ana'], declaredBy: 'Ana',
     });
   });
 
-  it('skips an id another window claimed first', async () => {
+  it('skips an id another window claimed first (both drew the same random id)', async () => {
     const fs = new MemFs();
-    const a = setup(fs);
-    const b = setup(fs);
+    const a = setup(fs, manualClock(), 'Ana', sameSequence());
+    const b = setup(fs, manualClock(), 'Bo', sameSequence());
     const x = await a.book.declare({ title: 'A' });
     const y = await b.book.declare({ title: 'B' });
+    assert.equal(x.id, 'INC-20250304-01234');
+    assert.equal(y.id, 'INC-20250304-56789', 'the second window saw the claimed folder and drew again');
+  });
+
+  it('gives two windows declaring at the same moment different ids, even when both drew the same one (the folder claim decides)', async () => {
+    const fs = new MemFs();
+    const a = setup(fs, manualClock(), 'Ana', sameSequence());
+    const b = setup(fs, manualClock(), 'Bo', sameSequence());
+    const [x, y] = await Promise.all([a.book.declare({ title: 'A' }), b.book.declare({ title: 'B' })]);
     assert.notEqual(x.id, y.id);
+    assert.deepEqual([x.id, y.id].sort(), ['INC-20250304-01234', 'INC-20250304-56789']);
   });
 
   it('records notes, status, severity, roles, milestones, pins, corrections, snoozes and updates', async () => {
@@ -75,6 +92,25 @@ describe('incident book (actions → durable events → state)', () => {
     assert.equal(book.events(id).length, 11);
     assert.equal(changes.length, 11);
     assert.deepEqual(changes.at(-1)!.added.map((e) => e.type), ['statusUpdate']);
+  });
+
+  it('keeps the customer-facing summary and the posted update\'s next-update time; refuses a promise already past', async () => {
+    const { book, clock } = setup();
+    const { id } = await book.declare({ title: 'Checkout 502 on db-07', severity: 'SEV2', summary: 'cards fail' });
+    const set = await book.setCustomerSummary(id, '  Some card payments fail.  ');
+    assert.equal(set.type === 'customerSummaryChanged' && set.text, 'Some card payments fail.');
+    assert.equal(book.incident(id)!.customerSummary, 'Some card payments fail.');
+    assert.equal(book.incident(id)!.summary, 'cards fail', 'the internal impact is untouched');
+    await assert.rejects(book.setCustomerSummary(id, 'Some card payments fail.'), /already that/);
+    await assert.rejects(book.setCustomerSummary(id, '   '), /needed/);
+    const promise = new Date(clock.now() + 30 * MIN).toISOString();
+    const posted = await book.recordStatusUpdate(id, 'external', 'We will post another update by 10:30.', 'posted', promise);
+    assert.equal(posted.type === 'statusUpdate' && posted.nextUpdateAt, promise);
+    clock.advance(31 * MIN);
+    await assert.rejects(book.recordStatusUpdate(id, 'external', 'stale draft', 'posted', promise), /has passed/);
+    await assert.rejects(book.recordStatusUpdate(id, 'external', 'x', 'posted', 'at some point'), /not a valid date/);
+    // A draft kept on the timeline may carry any time: it promises nothing yet.
+    await book.recordStatusUpdate(id, 'external', 'stale draft', 'drafted', promise);
   });
 
   it('resolves with status, milestone and summary in one flush', async () => {

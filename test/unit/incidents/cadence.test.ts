@@ -39,6 +39,22 @@ describe('update cadence', () => {
     assert.equal(s.dueAt, new Date(T0 + 85 * MIN).toISOString());
   });
 
+  it('a posted update that named the next update\'s time is held to it: the reminder is due then, not a rhythm later', () => {
+    const promised = new Date(T0 + 86 * MIN).toISOString();
+    const events = [
+      declared(),
+      // Drafted at 25 min (promising 25 + 60 = 85, rounded up to 86), posted a little later.
+      at(27, 'statusUpdate', { audience: 'external', text: 'next update by 11:26', state: 'posted', nextUpdateAt: promised }),
+      at(30, 'statusUpdate', { audience: 'internal', text: 'drafted', state: 'drafted', nextUpdateAt: new Date(T0 + 200 * MIN).toISOString() }),
+    ];
+    const s = updateSchedule(events, cfg, T0 + 50 * MIN);
+    assert.equal(s.dueAt, promised, 'the promised time, not 27 + 60');
+    assert.equal(updateSchedule(events, cfg, T0 + 87 * MIN).state, 'overdue');
+    // A snooze can still push it later, with its reason.
+    const snoozed = updateSchedule([...events, at(80, 'reminderSnoozed', { minutes: 15, reason: 'vendor call' })], cfg, T0 + 81 * MIN);
+    assert.equal(snoozed.dueAt, new Date(T0 + 95 * MIN).toISOString());
+  });
+
   it('raising the severity starts the new level\'s first-update clock when that is sooner', () => {
     const events = [
       declared({ severity: 'SEV3' }),

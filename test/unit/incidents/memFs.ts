@@ -13,6 +13,9 @@ export function errno(code: string): NodeJS.ErrnoException {
 
 export class MemFs implements JournalFs {
   readonly files = new Map<string, Buffer>();
+  /** A fake modification time per file: bumped on every change. */
+  private readonly mtimes = new Map<string, number>();
+  private tick = 0;
   readonly dirs = new Set<string>(['/']);
   readonly log: FsOp[] = [];
   private nextHandle = 1;
@@ -56,6 +59,7 @@ export class MemFs implements JournalFs {
           throw fault;
         }
         this.files.set(path, Buffer.concat([this.files.get(path)!, Buffer.from(data)]));
+        this.mtimes.set(path, ++this.tick);
       },
       datasync: async () => {
         if (closed) throw errno('EBADF');
@@ -116,11 +120,30 @@ export class MemFs implements JournalFs {
     if (!f) throw errno('ENOENT');
     this.files.delete(from);
     this.files.set(to, f);
+    this.mtimes.set(to, ++this.tick);
     this.log.push({ op: 'rename', path: `${from} -> ${to}` });
   }
 
   async syncDir(path: string): Promise<void> {
     this.log.push({ op: 'syncDir', path });
+  }
+
+  async stat(path: string): Promise<{ size: number; mtimeMs: number }> {
+    const f = this.files.get(path);
+    if (!f) throw errno('ENOENT');
+    return { size: f.length, mtimeMs: this.mtimes.get(path) ?? 0 };
+  }
+
+  async readFrom(path: string, start: number): Promise<Uint8Array> {
+    const f = this.files.get(path);
+    if (!f) throw errno('ENOENT');
+    return Buffer.from(f.subarray(start));
+  }
+
+  /** Writes a whole file at once (as another process would), bumping its time. */
+  put(path: string, data: Buffer | string): void {
+    this.files.set(path, Buffer.from(data));
+    this.mtimes.set(path, ++this.tick);
   }
 
   /** Files under a folder (direct children), name → content. */

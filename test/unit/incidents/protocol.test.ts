@@ -22,9 +22,13 @@ const VALID: WebviewMessage[] = [
   { type: 'pin', requestId: 'r-6', eventId: 'e1', pinned: true },
   { type: 'correct', requestId: 'r-7', eventId: 'e1', text: 'fixed' },
   { type: 'draftUpdate', requestId: 'r-8', audience: 'external' },
-  { type: 'markPosted', requestId: 'r-9', audience: 'internal', text: 'posted text' },
+  { type: 'markPosted', requestId: 'r-9', audience: 'internal', text: 'posted text', nextUpdateAt: '2025-03-04T10:30:00.000Z' },
   { type: 'copyText', requestId: 'r-10', text: 'x' },
   { type: 'snooze', requestId: 'r-11', minutes: 10, reason: 'busy' },
+  { type: 'keepDraft', requestId: 'r-12', audience: 'external', text: 'draft' },
+  { type: 'setCustomerSummary', requestId: 'r-13', text: 'Some payments fail.' },
+  { type: 'resolve', requestId: 'r-14', summary: 'fixed' },
+  { type: 'updateDraftChanged', draft: { audience: 'external', text: 'half an update', nextUpdateAt: '2025-03-04T10:30:00.000Z' } },
 ];
 
 /** A fake incident behind the handlers: the state the fuzz test watches. */
@@ -53,7 +57,7 @@ function fakeHost() {
 describe('timeline protocol', () => {
   it('accepts every valid message kind', () => {
     for (const m of VALID) assert.equal(validateWebviewMessage(m).ok, true, m.type);
-    assert.equal(new Set(VALID.map((m) => m.type)).size, 4 + REQUEST_TYPES.length);
+    assert.equal(new Set(VALID.map((m) => m.type)).size, 5 + REQUEST_TYPES.length);
   });
 
   it('refuses unknown types, missing or extra fields, wrong types and oversized text', () => {
@@ -63,6 +67,10 @@ describe('timeline protocol', () => {
       { type: 'addNote', requestId: 'r', text: 'x', extra: 1 }, { type: 'addNote', requestId: 'r', text: 'x'.repeat(100_001) },
       { type: 'setStatus', requestId: 'r', status: 'fixing' }, { type: 'snooze', requestId: 'r', minutes: 0, reason: 'x' },
       { type: 'markMilestone', requestId: 'r', milestone: 'detected', at: 'yesterday' },
+      { type: 'markPosted', requestId: 'r', audience: 'internal', text: 'x', nextUpdateAt: 'in ten minutes' },
+      { type: 'setCustomerSummary', requestId: 'r', text: '' }, { type: 'setCustomerSummary', requestId: 'r', text: 'x'.repeat(2_001) },
+      { type: 'resolve', requestId: 'r', summary: 42 }, { type: 'keepDraft', requestId: 'r', audience: 'public', text: 'x' },
+      { type: 'updateDraftChanged', draft: { audience: 'internal' } }, { type: 'updateDraftChanged', draft: { audience: 'internal', text: 'x', extra: 1 } },
       JSON.parse('{"type":"ready","__proto__":{"polluted":true}}'), { type: 'toString' }, { type: 'constructor' },
     ];
     for (const b of bad) assert.equal(validateWebviewMessage(b).ok, false, JSON.stringify(b)?.slice(0, 80));
@@ -144,13 +152,39 @@ describe('timeline protocol', () => {
     const events = [declared(), at(1, 'note', { text: 'x' })];
     const incident = foldIncident(events);
     const view = { incident, schedule: updateSchedule(events, DEFAULT_CADENCE, T0) };
-    const init: HostMessage = { type: 'init', view, events, draft: '', draftRevision: 0, saveState: 'saved', severities: [{ level: 'SEV1', label: 'SEV1', detail: 'd' }] };
+    const timeStyle = { locale: 'en', timeZone: 'Europe/Berlin', display: 'localAndUtc' as const };
+    const init: HostMessage = { type: 'init', view, events, draft: '', draftRevision: 0, saveState: 'saved', severities: [{ level: 'SEV1', label: 'SEV1', detail: 'd' }], timeStyle };
     assert.equal(validateHostMessage(JSON.parse(JSON.stringify(init))).ok, true);
+    assert.equal(validateHostMessage({ ...init, updateDraft: { audience: 'external', text: 'x' } }).ok, true);
     assert.equal(validateHostMessage({ ...init, events: [{ id: 'x' }] }).ok, false);
+    assert.equal(validateHostMessage({ ...init, timeStyle: { ...timeStyle, display: 'both' } }).ok, false);
+    assert.equal(validateHostMessage({ ...init, timeStyle: undefined }).ok, false);
+    assert.equal(validateHostMessage({ type: 'timeStyle', timeStyle }).ok, true);
+    assert.equal(validateHostMessage({ type: 'showUpdate', draft: { audience: 'internal', text: 'x', nextUpdateAt: '2025-03-04T10:30:00.000Z' } }).ok, true);
+    assert.equal(validateHostMessage({ type: 'showUpdate', draft: { audience: 'internal', text: 7 } }).ok, false);
+    assert.equal(validateHostMessage({ type: 'focus', target: 'note' }).ok, true);
+    assert.equal(validateHostMessage({ type: 'focus', target: 'body' }).ok, false);
+    // The customer-facing summary travels with the incident, checked like the rest.
+    const withSummary = { ...view, incident: { ...incident, customerSummary: 'Some payments fail.' } };
+    assert.equal(validateHostMessage({ type: 'view', view: withSummary }).ok, true);
+    assert.equal(validateHostMessage({ type: 'view', view: { ...view, incident: { ...incident, customerSummary: 42 } } }).ok, false);
     assert.equal(validateHostMessage({ type: 'reply', requestId: 'r-1', ok: false, error: 'no' }).ok, true);
     assert.equal(validateHostMessage({ type: 'reply', requestId: 'r-1', ok: true, result: 'text' }).ok, true);
     assert.equal(validateHostMessage({ type: 'reply', requestId: 'r-1', ok: false }).ok, false);
     assert.equal(validateHostMessage({ type: 'saveState', state: 'lost' }).ok, false);
+  });
+
+  it('carries how far sharing got in the view, checked like the rest', () => {
+    const events = [declared(), at(1, 'note', { text: 'x', writer: 'wa000000000' }), at(2, 'joined', { role: 'scribe', writer: 'wb000000000', author: 'Bo' })];
+    const incident = foldIncident(events);
+    const schedule = updateSchedule(events, DEFAULT_CADENCE, T0);
+    const share = { shared: true, unshared: 3, problems: 1, detail: 'The remote could not be reached.' };
+    assert.equal(validateHostMessage(JSON.parse(JSON.stringify({ type: 'view', view: { incident, schedule, share } }))).ok, true);
+    assert.equal(validateHostMessage(JSON.parse(JSON.stringify({ type: 'events', view: { incident, schedule }, events }))).ok, true, 'writer ids and joined events pass');
+    for (const bad of [{ ...share, unshared: -1 }, { ...share, shared: 'yes' }, { ...share, extra: 1 }, { shared: true }]) {
+      assert.equal(validateHostMessage({ type: 'view', view: { incident, schedule, share: bad } }).ok, false, JSON.stringify(bad));
+    }
+    assert.equal(validateHostMessage({ type: 'events', view: { incident, schedule }, events: [{ ...events[1], writer: '../x' }] }).ok, false, 'a malformed writer id is refused');
   });
 
   it('the page-side tracker matches replies to requests by id', async () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { createEventIdGenerator, isIncidentId, newIncidentId } from '../../../src/incidents/ids';
+import { createEventIdGenerator, isIncidentId, isWriterId, newIncidentId, newWriterId } from '../../../src/incidents/ids';
 import { SEVERITY_GUIDE, severityDetail, severityLabel } from '../../../src/incidents/severity';
 import { displayedText, foldIncident, followUpText } from '../../../src/incidents/state';
 import { SEVERITIES } from '../../../src/runbooks/model';
@@ -115,14 +115,51 @@ describe('incident state (foldIncident)', () => {
 });
 
 describe('incident and event ids', () => {
-  it('numbers incidents per UTC day, after the highest id in use', () => {
+  it('dates incident ids by UTC day with five Crockford base32 characters, skipping ids in use', () => {
     const day = new Date('2025-03-04T23:59:00Z');
-    assert.equal(newIncidentId(day, []), 'INC-20250304-001');
-    assert.equal(newIncidentId(day, ['INC-20250304-001', 'INC-20250304-007', 'INC-20250303-020', 'junk']), 'INC-20250304-008');
-    assert.equal(newIncidentId(new Date('2025-03-05T00:00:01Z'), ['INC-20250304-008']), 'INC-20250305-001');
-    assert.equal(newIncidentId(day, ['INC-20250304-999']), 'INC-20250304-1000');
+    // Bytes 0..4 → characters 0..4 of the alphabet; the next call gets 5..9.
+    let n = 0;
+    const seq = (count: number) => Uint8Array.from({ length: count }, () => n++);
+    assert.equal(newIncidentId(day, [], seq), 'INC-20250304-01234');
+    n = 0;
+    assert.equal(newIncidentId(day, ['INC-20250304-01234'], seq), 'INC-20250304-56789', 'an id in use is drawn again');
+    n = 27;
+    assert.equal(newIncidentId(new Date('2025-03-05T00:00:01Z'), [], seq), 'INC-20250305-VWXYZ', 'no I, L, O or U; the next UTC day');
+    // The high bits of each byte are ignored: 255 → 31 → Z.
+    assert.equal(newIncidentId(day, [], (c) => new Uint8Array(c).fill(255)), 'INC-20250304-ZZZZZ');
+    assert.throws(() => newIncidentId(day, ['INC-20250304-ZZZZZ'], (c) => new Uint8Array(c).fill(255)), /random source/);
+    assert.ok(isIncidentId('INC-20250304-7KQ2M'));
+    assert.ok(isIncidentId('INC-20250304-001'), 'ids of the older numbered form stay valid');
     assert.ok(isIncidentId('INC-20250304-1000'));
     assert.ok(!isIncidentId('INC-2025034-001'));
+    assert.ok(!isIncidentId('INC-20250304-7KQ2I'), 'I is not a Crockford digit');
+    assert.ok(!isIncidentId('INC-20250304-7kq2m'));
+    assert.ok(!isIncidentId('../INC-20250304-7KQ2M'));
+  });
+
+  it('draws every character at every position from crypto randomness (no position stuck, no bias to a few)', () => {
+    const day = new Date('2025-03-04T12:00:00Z');
+    const random = (c: number) => globalThis.crypto.getRandomValues(new Uint8Array(c));
+    const seen = Array.from({ length: 5 }, () => new Map<string, number>());
+    for (let i = 0; i < 6_400; i++) {
+      const suffix = newIncidentId(day, [], random).slice(-5);
+      [...suffix].forEach((ch, pos) => seen[pos].set(ch, (seen[pos].get(ch) ?? 0) + 1));
+    }
+    for (const counts of seen) {
+      assert.equal(counts.size, 32, 'all 32 characters appear');
+      // 200 expected per character; a fair source stays far inside 100..300.
+      for (const n of counts.values()) assert.ok(n > 100 && n < 300, `count ${n}`);
+    }
+  });
+
+  it('makes writer ids that are safe in ref and file names', () => {
+    let n = 0;
+    const id = newWriterId((c) => Uint8Array.from({ length: c }, () => n++));
+    assert.equal(id, 'w0123456789');
+    assert.ok(isWriterId(id));
+    assert.ok(!isWriterId('w012345678'));
+    assert.ok(!isWriterId('W0123456789'));
+    assert.ok(!isWriterId('w0123456789/..'));
   });
 
   it('makes event ids that are unique and sort in creation order, even in one millisecond or when the clock steps back', () => {

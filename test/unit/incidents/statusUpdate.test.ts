@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { CadenceConfig } from '../../../src/incidents/cadence';
 import type { TimelineEvent } from '../../../src/incidents/model';
 import { foldIncident } from '../../../src/incidents/state';
-import { draftStatusUpdate, eventsSinceLastUpdate, formatUtc, redactInternalDetail } from '../../../src/incidents/statusUpdate';
+import { CUSTOMER_SUMMARY_PLACEHOLDER, draftStatusUpdate, eventsSinceLastUpdate, postingProblem, redactInternalDetail, type StatusUpdateDraft } from '../../../src/incidents/statusUpdate';
+import { TimeFormatter, type TimeStyle } from '../../../src/incidents/timeFormat';
 import { T0, at, declared } from './fixtures';
 
 const MIN = 60_000;
@@ -19,9 +21,17 @@ const events: TimelineEvent[] = [
   at(8, 'note', { text: 'TODO: raise the pool limit permanently' }),
 ];
 
-function draft(audience: 'internal' | 'external', evs = events, now = T0 + 10 * MIN): string {
-  return draftStatusUpdate({ incident: foldIncident(evs), events: evs, audience, now, cadence: cfg });
+const UTC: TimeStyle = { locale: 'en', timeZone: 'UTC', display: 'localAndUtc' };
+
+function drafted(audience: 'internal' | 'external', evs = events, now = T0 + 10 * MIN, style = UTC): StatusUpdateDraft {
+  return draftStatusUpdate({ incident: foldIncident(evs), events: evs, audience, now, cadence: cfg, time: new TimeFormatter(style) });
 }
+
+function draft(audience: 'internal' | 'external', evs = events, now = T0 + 10 * MIN, style = UTC): string {
+  return drafted(audience, evs, now, style).text;
+}
+
+const customer = (text: string) => at(9, 'customerSummaryChanged', { text });
 
 describe('status update drafts', () => {
   it('internal: says where things stand and lists what changed since the last internal update', () => {
@@ -36,15 +46,61 @@ describe('status update drafts', () => {
     assert.match(text, /Next update by 10:40 UTC\./);
   });
 
-  it('external: plain words per status, no hostnames, addresses, URLs, commands or notes', () => {
-    const text = draft('external');
-    assert.match(text, /^Identified: /);
-    assert.match(text, /found the cause of the problem affecting checkout/);
-    for (const leak of ['db-07', 'prod.internal', 'grafana', '10.2.3.4', 'kubectl', 'pgbouncer', 'TODO', 'connections']) {
-      assert.ok(!text.includes(leak), `external draft leaks ${leak}:\n${text}`);
+  it('external: starts from the customer-facing summary; never the title, impact, services, hosts, commands or notes', () => {
+    const text = draft('external', [...events, customer('Some card payments fail at checkout.')]);
+    assert.equal(text.split('\n')[0], 'Identified: Some card payments fail at checkout.');
+    assert.match(text, /We have found the cause and are working on a fix\./);
+    for (const leak of ['Checkout errors', 'db-07', 'prod.internal', 'grafana', '10.2.3.4', 'kubectl', 'pgbouncer', 'TODO', 'connections', 'Card payments fail;', 'checkout\n', 'Ana', 'Bo']) {
+      assert.ok(!text.includes(leak), `external draft leaks ${JSON.stringify(leak)}:\n${text}`);
     }
-    assert.match(text, /What you may notice: Card payments fail/);
-    assert.match(text, /another update by 10:40 UTC/);
+    assert.match(text, /another update by 10:40 UTC\.$/);
+  });
+
+  it('external without a customer-facing summary: a placeholder that cannot be posted, never the internal title', () => {
+    const text = draft('external');
+    assert.equal(text.split('\n')[0], `Identified: ${CUSTOMER_SUMMARY_PLACEHOLDER}`);
+    assert.doesNotMatch(text, /Checkout|db-07|Card payments/);
+    assert.match(postingProblem('external', text) ?? '', /placeholder/);
+    assert.equal(postingProblem('external', text.replace(CUSTOMER_SUMMARY_PLACEHOLDER, 'Payments are slow.')), undefined);
+    assert.equal(postingProblem('internal', text), undefined);
+  });
+
+  it('external drafts never contain a word of the internal title, impact, services or notes (property)', () => {
+    // Internal text made of marker words that cannot occur in our own wording.
+    const word = fc.stringMatching(/^zq[a-z]{4,8}$/);
+    const words = fc.array(word, { minLength: 1, maxLength: 6 }).map((w) => w.join(' '));
+    fc.assert(
+      fc.property(words, words, fc.array(word, { maxLength: 3 }), words, fc.constantFrom('investigating', 'identified', 'monitoring', 'resolved'), (title, impact, services, noteText, status) => {
+        const evs: TimelineEvent[] = [declared({ title, summary: impact, services }), at(1, 'note', { text: noteText }), customer('Slow tracking pages.')];
+        if (status !== 'investigating') evs.push(at(2, 'statusChanged', { from: 'investigating', to: status }));
+        const text = draft('external', evs, T0 + 30 * MIN);
+        return !/zq[a-z]/.test(text) && text.startsWith(`${status[0].toUpperCase()}${status.slice(1)}: Slow tracking pages.`);
+      }),
+      { numRuns: 300, seed: 14 },
+    );
+  });
+
+  it('says the next update time it will be held to: a whole minute, written like every other time', () => {
+    const at10m20s = drafted('internal', events, T0 + 10 * MIN + 20_000);
+    assert.equal(at10m20s.nextUpdateAt, '2025-03-04T10:41:00.000Z', 'rounded up to the minute the text shows');
+    assert.match(at10m20s.text, /Next update by 10:41 UTC\.$/);
+    const berlin = drafted('external', [...events, customer('Slow pages.')], T0 + 10 * MIN, { locale: 'en', timeZone: 'Europe/Berlin', display: 'localAndUtc' });
+    assert.match(berlin.text, /another update by 11:40 \(10:40 UTC\)\.$/);
+    const utcOnly = drafted('internal', events, T0 + 10 * MIN, { locale: 'en', timeZone: 'Europe/Berlin', display: 'utc' });
+    assert.match(utcOnly.text, /Since the last update \(10:03 UTC\):/);
+    const resolved = drafted('internal', [...events, at(9, 'statusChanged', { from: 'identified', to: 'resolved' })]);
+    assert.equal(resolved.nextUpdateAt, undefined);
+    assert.doesNotMatch(resolved.text, /Next update/);
+  });
+
+  it('writes no word twice in a row, in any draft', () => {
+    for (const status of ['investigating', 'identified', 'monitoring', 'resolved'] as const) {
+      const evs = status === 'investigating' ? [...events] : [...events, at(9, 'statusChanged', { from: 'identified', to: status })];
+      for (const audience of ['internal', 'external'] as const) {
+        const text = draft(audience, [...evs, customer('Some pages load slowly.')], T0 + 30 * MIN);
+        assert.doesNotMatch(text, /\b(\w+)\s+\1\b/i, text);
+      }
+    }
   });
 
   it('has wording for every status, and a closing message when resolved', () => {
@@ -55,7 +111,7 @@ describe('status update drafts', () => {
       const int = draft('internal', evs, T0 + 30 * MIN);
       seen.add(ext.split('\n')[2]);
       if (to === 'resolved') {
-        assert.match(ext, /has been resolved/);
+        assert.match(ext, /This is resolved/);
         assert.match(ext, /lasted from 10:00 UTC to 10:20 UTC/);
         assert.doesNotMatch(ext, /another update/);
         assert.match(int, /last update/);
@@ -88,16 +144,17 @@ describe('status update drafts', () => {
   });
 
   it('drops direction overrides from user text so they cannot reverse the rest of a line', () => {
-    const evs = [declared({ title: 'Checkout \u202Eevil', summary: 'x\u2067y' })];
-    for (const audience of ['internal', 'external'] as const) {
-      const text = draft(audience, evs);
-      assert.doesNotMatch(text, /[\u202A-\u202E\u2066-\u2069]/);
-      assert.match(text, /Checkout evil/);
-    }
+    const evs = [declared({ title: 'Checkout \u202Eevil', summary: 'x\u2067y' }), customer('Payments \u202Eslow')];
+    const internal = draft('internal', evs);
+    assert.doesNotMatch(internal, /[\u202A-\u202E\u2066-\u2069]/);
+    assert.match(internal, /Checkout evil/);
+    const external = draft('external', evs);
+    assert.doesNotMatch(external, /[\u202A-\u202E\u2066-\u2069]/);
+    assert.match(external, /Payments slow/);
   });
 
-  it('formats UTC times, with the date when it is another day', () => {
-    assert.equal(formatUtc('2025-03-04T10:05:00Z', T0), '10:05 UTC');
-    assert.equal(formatUtc('2025-03-03T23:55:00Z', T0), '2025-03-03 23:55 UTC');
+  it('writes times with the date when it is another day', () => {
+    const evs = [declared(), at(-24 * 60, 'note', { text: 'the day before' })];
+    assert.match(draft('internal', evs), /- Mar 3, 2025, 10:00 UTC Ana: the day before/);
   });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import MarkdownIt from 'markdown-it';
@@ -49,14 +49,24 @@ describe('runbooks/cli', function () {
     const r = cli('index', FIXTURES, '--json', '--no-cache');
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
+    assert.equal(out.schemaVersion, 1);
     assert.equal(typeof out.files, 'number');
     assert.equal(out.files, out.runbooks.length);
     assert.equal(out.codeBlocks, out.runbooks.reduce((n: number, x: { codeBlocks: number }) => n + x.codeBlocks, 0));
     const nodeAlerts = out.runbooks.find((x: { path: string }) => x.path === 'area-b/node-alerts.md');
     assert.deepEqual(
-      { path: nodeAlerts.path, area: nodeAlerts.area, title: nodeAlerts.title, alerts: nodeAlerts.alerts, codeBlocks: nodeAlerts.codeBlocks },
-      { path: 'area-b/node-alerts.md', area: 'area-b', title: 'Node pressure', alerts: ['NodeMemoryPressure', 'NodeDiskPressure', 'NodePIDPressure'], codeBlocks: 2 },
+      { path: nodeAlerts.path, area: nodeAlerts.area, title: nodeAlerts.title, codeBlocks: nodeAlerts.codeBlocks },
+      { path: 'area-b/node-alerts.md', area: 'area-b', title: 'Node pressure', codeBlocks: 2 },
     );
+    assert.deepEqual(nodeAlerts.alerts, [
+      { name: 'NodeMemoryPressure', source: 'frontMatter' },
+      { name: 'NodeMemoryPressure', source: 'heading', anchor: 'nodememorypressure', line: 12 },
+      { name: 'NodeDiskPressure', source: 'heading', anchor: 'nodediskpressure', line: 18 },
+      { name: 'NodePIDPressure', source: 'heading', anchor: 'alert-nodepidpressure', line: 24 },
+    ]);
+    assert.deepEqual(nodeAlerts.sections[1], { title: 'NodeMemoryPressure', anchor: 'nodememorypressure', depth: 2, line: 12 });
+    assert.equal(nodeAlerts.blocks.length, 2);
+    for (const b of nodeAlerts.blocks) assert.deepEqual(Object.keys(b), ['index', 'lang', 'line', 'endLine', 'kind', 'runs', 'inputs', 'danger']);
     const malformed = out.runbooks.find((x: { path: string }) => x.path === 'area-a/malformed-yaml.md');
     assert.equal(malformed.problems[0].ruleId, 'front-matter-invalid');
     assert.ok(malformed.problems[0].line >= 2, 'lines are 1-based');
@@ -94,7 +104,7 @@ describe('runbooks/cli', function () {
     const ok = cli('lint', dir, '--json', '--no-cache', '--today', '2024-12-01');
     assert.equal(ok.code, 0, ok.stderr);
     const report = JSON.parse(ok.stdout);
-    assert.deepEqual(Object.keys(report), ['files', 'errors', 'warnings', 'infos', 'problems']);
+    assert.deepEqual(Object.keys(report), ['schemaVersion', 'files', 'errors', 'warnings', 'infos', 'problems', 'suggestions', 'requiredSections']);
     assert.equal(report.errors, 0);
 
     writeFileSync(join(dir, 'database', 'orphan.md'), '# Orphan\n\n## Diagnosis\n## Mitigation\n');
@@ -104,6 +114,77 @@ describe('runbooks/cli', function () {
     const off = cli('lint', dir, '--no-cache', '--today', '2024-12-01', '--rule', 'missing-owner=off');
     assert.equal(off.code, 0);
     assert.doesNotMatch(off.stdout, /missing-owner/);
+  });
+
+  it('describes each code block: kind, whether it runs, inputs (with options and labels) and danger findings', () => {
+    const dir = join(tmp, 'blocks');
+    mkdirSync(join(dir, 'queue'), { recursive: true });
+    writeFileSync(
+      join(dir, 'queue', 'QueueDepthHigh.md'),
+      [
+        '# QueueDepthHigh',
+        '',
+        '```console',
+        'kubectl -n <cellsdev|cellsprod> get pods',
+        '```',
+        '',
+        '```console',
+        'rate(queue_depth{queue="<value of queue label from alert>"}[5m])',
+        '```',
+        '',
+        '```bash',
+        'kubectl delete pod [POD_NAME] -n $NAMESPACE',
+        '```',
+        '',
+      ].join('\n'),
+    );
+    const out = JSON.parse(cli('index', dir, '--json', '--no-cache').stdout);
+    const [commands, query, dangerous] = out.runbooks[0].blocks;
+    assert.deepEqual([commands.kind, commands.runs, query.kind, query.runs, dangerous.kind, dangerous.runs], ['commands', true, 'promql', false, 'commands', true]);
+    assert.deepEqual(commands.inputs, [{ name: 'cellsdev|cellsprod', style: 'angle', raw: '<cellsdev|cellsprod>', options: ['cellsdev', 'cellsprod'], explained: true }]);
+    assert.deepEqual(query.inputs.map((i: { label?: string }) => i.label), ['queue']);
+    assert.deepEqual(dangerous.inputs.map((i: { raw: string; style: string }) => [i.raw, i.style]), [['[POD_NAME]', 'bracket'], ['$NAMESPACE', 'variable']]);
+    assert.ok(dangerous.danger.length > 0, 'kubectl delete is a danger finding');
+  });
+
+  it('answers `alert <name> [dir]` with the best match and where the name came from; exit 1 when none', () => {
+    const text = cli('alert', 'nodediskpressure', FIXTURES, '--no-cache');
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^area-b\/node-alerts\.md#nodediskpressure:18 {2}“Node pressure” — NodeDiskPressure from the heading #nodediskpressure, case-insensitive match/);
+    const json = JSON.parse(cli('alert', 'Node_Disk_Pressure', FIXTURES, '--no-cache', '--json').stdout);
+    assert.deepEqual(json.match, {
+      path: 'area-b/node-alerts.md', title: 'Node pressure', alert: 'NodeDiskPressure', source: 'heading', from: 'heading #nodediskpressure',
+      match: 'normalized', anchor: 'nodediskpressure', line: 18,
+    });
+    assert.equal(json.schemaVersion, 1);
+    const none = cli('alert', 'NoSuchAlertAnywhere', FIXTURES, '--no-cache', '--json');
+    assert.equal(none.code, 1);
+    assert.equal(JSON.parse(none.stdout).match, null);
+    assert.equal(cli('alert', '--no-cache').code, 2, 'a name is required');
+  });
+
+  it('prints lint results as SARIF 2.1.0 and as GitHub annotations', () => {
+    const dir = join(tmp, 'formats');
+    mkdirSync(join(dir, 'a'), { recursive: true });
+    writeFileSync(join(dir, 'a', 'x.md'), '# QueueDepthHigh\n\n```\nunlabeled, with a % and a\n```\n\n[gone](missing.md)\n');
+    const sarifRun = cli('lint', dir, '--no-cache', '--format', 'sarif');
+    assert.equal(sarifRun.code, 0, sarifRun.stderr);
+    const log = JSON.parse(sarifRun.stdout);
+    assert.equal(log.version, '2.1.0');
+    const run = log.runs[0];
+    assert.equal(run.tool.driver.name, 'oncall-runbooks');
+    const results = run.results.map((r: { ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }) => [
+      r.ruleId, r.level, r.locations[0]?.physicalLocation.artifactLocation.uri.endsWith('a/x.md'), r.locations[0]?.physicalLocation.region.startLine,
+    ]);
+    assert.deepEqual(results, [['unlabeled-fence', 'note', true, 3], ['broken-link', 'warning', true, 7]]);
+    for (const r of run.results) assert.equal(run.tool.driver.rules[r.ruleIndex].id, r.ruleId);
+    assert.ok(run.invocations[0].toolConfigurationNotifications.some((n: { descriptor: { id: string } }) => n.descriptor.id === 'missing-owner'), 'suggestions are notifications');
+
+    const gh = cli('lint', dir, '--no-cache', '--format', 'github').stdout.trim().split('\n');
+    assert.match(gh[0] as string, /^::notice file=[^,]*a\/x\.md,line=3,title=unlabeled-fence::/);
+    assert.match(gh[1] as string, /^::warning file=[^,]*a\/x\.md,line=7,title=broken-link::Link to missing\.md%3A|^::warning file=[^,]*a\/x\.md,line=7,title=broken-link::Link to missing\.md: no such runbook\.$/);
+    assert.ok(gh.some((l) => l.startsWith('::notice title=missing-owner::')));
+    assert.equal(cli('index', dir, '--format', 'sarif').code, 2, 'sarif is for lint');
   });
 
   it('explains bad input in one sentence, without a stack trace', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { DEFAULT_LINT_CONFIG, headingMatches, joinPath, lintRunbook, type LintContext } from '../../../src/runbooks/lint';
+import { DEFAULT_LINT_CONFIG, headingMatches, joinPath, lintRepository, lintRunbook, sharedSections, type LintContext } from '../../../src/runbooks/lint';
 import { applyEdit, markReviewedEdit } from '../../../src/runbooks/markReviewed';
 import type { Runbook } from '../../../src/runbooks/model';
 import { parseText, runbookText } from './helpers';
@@ -33,9 +33,11 @@ describe('runbooks/lint', () => {
 
   it('reports a missing owner, alerts and required sections', () => {
     const r = parseText('a/some-problem.md', runbookText('# T\n\n## Overview\n', 'title: T\nlast_reviewed: 2024-05-01'));
-    assert.deepEqual(ids(lintRunbook(r, context())), ['missing-owner', 'missing-alerts', 'missing-section', 'missing-section']);
-    const camel = parseText('a/SomethingBroke.md', runbookText('# T\n## Diagnose it\n## Mitigations\n', 'owner: x\nlast_reviewed: 2024-05-01'));
-    assert.deepEqual(ids(lintRunbook(camel, context())), [], 'a CamelCase file name names the alert; section words match by stem');
+    const sections = { ...DEFAULT_LINT_CONFIG, requiredSections: ['diagnosis', 'mitigation'] };
+    assert.deepEqual(ids(lintRunbook(r, context(), sections)), ['missing-owner', 'missing-alerts', 'missing-section', 'missing-section']);
+    assert.deepEqual(ids(lintRunbook(r, context())), ['missing-owner', 'missing-alerts'], 'alone, a runbook has no required sections by default');
+    const camel = parseText('a/SomethingBroke.md', runbookText('# SomethingBroke\n## Diagnose it\n## Mitigations\n', 'owner: x\nlast_reviewed: 2024-05-01'));
+    assert.deepEqual(ids(lintRunbook(camel, context(), sections)), [], 'an H1 names the alert; section words match by stem');
     const custom = { ...DEFAULT_LINT_CONFIG, requiredSections: ['Escalation path'] };
     assert.deepEqual(lintRunbook(camel, context(), custom).map((p) => p.message), ['No "Escalation path" section.']);
   });
@@ -77,6 +79,69 @@ describe('runbooks/lint', () => {
     );
     const withFiles = lintRunbook(r, { ...context('2024-06-01', { '/repo/b/target.md': target }), fileExists: () => false });
     assert.equal(withFiles.length, 4, 'non-markdown links are checked when the file system is available');
+  });
+
+  it('reports a fence "closed" by a fence with an info string', () => {
+    const body = '# T\n## Diagnosis\n## Mitigation\n\n```bash\nkubectl get pods\n```text\nprose swallowed as code\n```\n';
+    const problems = lintRunbook(parseText('a/x.md', runbookText(body)), context());
+    assert.deepEqual(ids(problems), ['fence-closed-by-info-string']);
+    assert.equal(problems[0]!.line, 12, 'on the line that looks like a closing fence');
+    assert.match(problems[0]!.message, /closing fence cannot have an info string/);
+  });
+
+  it('understands Hugo heading ids, relref, pretty URLs, and skips template expressions', () => {
+    const target = parseText('b/target.md', '# Target\n## Restart the pods {#restart}\n');
+    const others = { '/repo/b/target.md': target };
+    const r = parseText(
+      'a/x.md',
+      complete +
+        '\n## Own section {#own}\n\n[id](../b/target.md#restart) [self](#own) [liquid]({{site.baseurl}}/runbooks/x.md) [tpl]({{ .Site.BaseURL }}x.md)' +
+        ' [pretty](../b/target/#restart) [prettybad](../b/target/#nope) [ref]({{< relref "../b/missing.md" >}}) [ref2]({{< ref "gone.md" >}})\n',
+    );
+    const problems = lintRunbook(r, context('2024-06-01', others));
+    assert.deepEqual(
+      problems.map((p) => [p.ruleId, p.message]),
+      [['broken-anchor', 'Link to ../b/target/#nope: no heading with the anchor #nope.']],
+      'relref/ref shortcodes are resolved by Hugo (not markdown links), template URLs by the site generator',
+    );
+  });
+
+  describe('fitted to the repository', () => {
+    const bare = (name: string, sections: string) => parseText(`r/${name}.md`, `# ${name}\n\n${sections}`);
+    it('turns a convention most runbooks do not follow into one suggestion, unless its level is set', () => {
+      const runbooks = ['One', 'Two', 'Three', 'Four'].map((n) => bare(n, '## Meaning\n## Impact\n'));
+      const fitted = lintRepository(runbooks, context());
+      assert.deepEqual([...fitted.problems.values()].flat(), [], 'no per-file missing-owner, missing-review-date …');
+      const owner = fitted.suggestions.find((s) => s.ruleId === 'missing-owner');
+      assert.equal(owner?.message.startsWith('0 of 4 runbooks name an owner — add `owner:` to their front matter'), true);
+      assert.ok(fitted.demoted.has('missing-owner'));
+      const switchedOn = lintRepository(runbooks, context(), { ...DEFAULT_LINT_CONFIG, rules: { 'missing-owner': 'warning' } });
+      assert.equal([...switchedOn.problems.values()].flat().filter((p) => p.ruleId === 'missing-owner').length, 4);
+      assert.ok(!switchedOn.suggestions.some((s) => s.ruleId === 'missing-owner'));
+    });
+
+    it('keeps reporting a convention most runbooks follow, on the few that do not', () => {
+      const withOwner = (n: string) => parseText(`r/${n}.md`, runbookText(`# ${n}\n## Diagnosis\n## Mitigation\n`, `owner: team\nalerts: [${n}Alert]\nlast_reviewed: 2024-05-01`));
+      const runbooks = [withOwner('A'), withOwner('B'), withOwner('C'), parseText('r/D.md', runbookText('# D\n## Diagnosis\n## Mitigation\n', 'alerts: [DAlert]\nlast_reviewed: 2024-05-01'))];
+      const fitted = lintRepository(runbooks, context());
+      assert.deepEqual(fitted.problems.get('/repo/r/D.md')?.map((p) => p.ruleId), ['missing-owner']);
+      assert.deepEqual(fitted.suggestions, []);
+    });
+
+    it('requires by default the sections most runbooks share', () => {
+      const runbooks = [
+        bare('A', '## Meaning\n## Impact\n## Mitigation\n'),
+        bare('B', '## Meaning\n## Impact\n## Mitigation\n'),
+        bare('C', '## Meaning\n## 2. Impact\n## Mitigation steps {#m}\n'),
+        bare('D', '## Meaning\n## Mitigation\n## Notes\n'),
+      ];
+      assert.deepEqual(sharedSections(runbooks), ['meaning', 'impact', 'mitigation'], 'in three of four (75%) or more');
+      const fitted = lintRepository(runbooks, context(), { ...DEFAULT_LINT_CONFIG, rules: { 'missing-section': 'warning' } });
+      assert.deepEqual(fitted.problems.get('/repo/r/D.md')?.filter((p) => p.ruleId === 'missing-section').map((p) => p.message), ['No "impact" section.']);
+      assert.deepEqual(sharedSections(runbooks.slice(0, 2)), [], 'two runbooks say nothing about the team\'s sections');
+      const configured = lintRepository(runbooks, context(), { ...DEFAULT_LINT_CONFIG, requiredSections: ['rollback'], rules: { 'missing-section': 'warning' } });
+      assert.equal(configured.requiredSections[0], 'rollback');
+    });
   });
 
   it('applies configured severities and turns rules off', () => {

@@ -114,23 +114,31 @@ describe('runbooks/parse', () => {
   });
 
   describe('alerts', () => {
-    it('takes a CamelCase file name as the alert', () => {
-      assert.deepEqual(parseFixture('area-a/HighErrorRate.md').alerts, [{ name: 'HighErrorRate', source: 'fileName' }]);
+    it('takes a file name as the alert only when the file agrees (its H1, title or front matter)', () => {
+      assert.deepEqual(parseFixture('area-a/HighErrorRate.md').alerts, [], 'the folder convention decides, in the index');
+      assert.deepEqual(parseText('x/HighErrorRate.md', '# HighErrorRate\n').alerts, [
+        { name: 'HighErrorRate', source: 'title' },
+        { name: 'HighErrorRate', source: 'fileName' },
+      ]);
+      assert.deepEqual(parseText('x/Watchdog.md', '# Watchdog\n').alerts, [
+        { name: 'Watchdog', source: 'title' },
+        { name: 'Watchdog', source: 'fileName' },
+      ], 'a single word names an alert when the file name agrees');
     });
-    it('turns a kebab-case file name into an alert only when nothing else names one', () => {
-      assert.deepEqual(parseFixture('area-a/high-error-rate.md').alerts, [{ name: 'HighErrorRate', source: 'fileName' }]);
+    it('never makes an alert of a kebab-case file name', () => {
+      assert.deepEqual(parseFixture('area-a/high-error-rate.md').alerts, []);
       assert.deepEqual(parseFixture('hugo/hugo-yaml.md').alerts.map((a) => a.source), ['frontMatter']);
     });
     it('reads the alert from the H1', () => {
       assert.deepEqual(parseFixture('area-a/alert-in-h1.md').alerts, [{ name: 'KafkaConsumerLagHigh', source: 'title' }]);
     });
-    it('keeps every alert of a runbook with one heading per alert', () => {
+    it('keeps every alert of a runbook with one heading per alert, with its anchor and line', () => {
       const r = parseFixture('area-b/node-alerts.md');
       assert.deepEqual(r.alerts, [
         { name: 'NodeMemoryPressure', source: 'frontMatter' },
-        { name: 'NodeMemoryPressure', source: 'heading', section: 1 },
-        { name: 'NodeDiskPressure', source: 'heading', section: 2 },
-        { name: 'NodePIDPressure', source: 'heading', section: 3 },
+        { name: 'NodeMemoryPressure', source: 'heading', section: 1, anchor: 'nodememorypressure', line: 11 },
+        { name: 'NodeDiskPressure', source: 'heading', section: 2, anchor: 'nodediskpressure', line: 17 },
+        { name: 'NodePIDPressure', source: 'heading', section: 3, anchor: 'alert-nodepidpressure', line: 23 },
       ]);
       assert.equal(r.sections[2]?.title, 'NodeDiskPressure');
     });

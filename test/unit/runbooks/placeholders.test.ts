@@ -122,17 +122,18 @@ describe('runbooks/placeholders', () => {
 
   describe('isRunnable', () => {
     const languages = ['sh', 'bash', 'shell', 'zsh', 'console'];
+    const cmd = 'kubectl get pods';
     it('runs configured languages, case-insensitively', () => {
-      assert.equal(isRunnable({ lang: 'bash', looksLikeShell: false }, languages), true);
-      assert.equal(isRunnable({ lang: 'BASH', looksLikeShell: false }, languages), true);
-      assert.equal(isRunnable({ lang: 'sql', looksLikeShell: false }, languages), false);
+      assert.equal(isRunnable({ lang: 'bash', looksLikeShell: false, text: cmd }, languages), true);
+      assert.equal(isRunnable({ lang: 'BASH', looksLikeShell: false, text: cmd }, languages), true);
+      assert.equal(isRunnable({ lang: 'sql', looksLikeShell: false, text: cmd }, languages), false);
     });
     it('runs unlabeled (or `text`) blocks only when they look like shell', () => {
-      assert.equal(isRunnable({ lang: null, looksLikeShell: true }, languages), true);
-      assert.equal(isRunnable({ lang: null, looksLikeShell: false }, languages), false);
-      assert.equal(isRunnable({ lang: 'text', looksLikeShell: true }, languages), true);
-      assert.equal(isRunnable({ lang: 'text', looksLikeShell: false }, languages), false);
-      assert.equal(isRunnable({ lang: 'sql', looksLikeShell: true }, languages), false, 'a real language decides');
+      assert.equal(isRunnable({ lang: null, looksLikeShell: true, text: cmd }, languages), true);
+      assert.equal(isRunnable({ lang: null, looksLikeShell: false, text: cmd }, languages), false);
+      assert.equal(isRunnable({ lang: 'text', looksLikeShell: true, text: cmd }, languages), true);
+      assert.equal(isRunnable({ lang: 'text', looksLikeShell: false, text: cmd }, languages), false);
+      assert.equal(isRunnable({ lang: 'sql', looksLikeShell: true, text: cmd }, languages), false, 'a real language decides');
     });
   });
 });

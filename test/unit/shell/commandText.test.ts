@@ -60,8 +60,15 @@ describe('command text', () => {
       const text = '  $ kubectl logs api \\\n>   --since=5m \\\n  --tail=5\nlog line\n$ echo done';
       assert.equal(commandLines(text, 'console').script, 'kubectl logs api \\\n  --since=5m \\\n  --tail=5\necho done');
     });
-    it('reads a console block as a transcript even without prompts (all output: nothing to run)', () => {
-      assert.deepEqual(renderCommand(prepare('NAME READY\napi 1/1', 'console'), {}).steps, []);
+    it('reads a console block without prompt lines as commands, as written (runbooks/runnable.ts decides whether it is output)', () => {
+      const { script, transcript } = commandLines('kubectl get pods\nkubectl get svc', 'console');
+      assert.equal(transcript, false);
+      assert.equal(script, 'kubectl get pods\nkubectl get svc');
+    });
+    it('recognises root `# ` prompts in a console block, and `# ` comments elsewhere', () => {
+      assert.equal(commandLines('# systemctl restart nginx\n# check it came back\nactive (running)', 'console').script, 'systemctl restart nginx');
+      assert.equal(commandLines('$ sudo -i\n# whoami\nroot', 'bash').script, 'sudo -i\nwhoami');
+      assert.equal(commandLines('# systemctl restart nginx\necho done', 'bash').transcript, false, 'no prompts in a bash block: `#` is a comment');
     });
     it('refuses a here-document inside a transcript (its body lines read as output, as for placeholders)', () => {
       assert.match(reasonsOf(() => prepare("$ cat <<EOF\n> hello\n> EOF", "console"))[0], /here-document `EOF` has no body/);
