@@ -2,12 +2,11 @@
 // real git and bare repositories on disk: the switch, races between writers, what a writer may
 // change on the branch, the checks on teammates' folders, and what is never touched.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pushThroughBranch } from '../../../src/git/branchShare';
 import { FETCHED_BRANCH, SHARE_BRANCH } from '../../../src/git/incidentBranch';
-import { ShareError, ShareRepo } from '../../../src/git/shareRepo';
+import { ShareError } from '../../../src/git/shareRepo';
 import { encodeRecord } from '../../../src/incidents/journal';
 import type { TimelineEvent } from '../../../src/incidents/model';
 import { encodeWriterSegment } from '../../../src/incidents/sharedSegment';
