@@ -14,7 +14,8 @@ export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /** Runs the idempotent installer (Debian packages + code-server) when something is missing. */
 export function ensureRealVsCode() {
-  if (existsSync(join(codeServerDir, '.complete')) && existsSync(chromiumPath)) return;
+  const shells = ['zsh', 'fish', 'ksh'].every((s) => ['/usr/bin', '/bin'].some((d) => existsSync(join(d, s))));
+  if (existsSync(join(codeServerDir, '.complete')) && existsSync(chromiumPath) && shells) return;
   execFileSync('bash', [join(projectDir, 'test/harness/setup-real-vscode.sh')], { stdio: 'inherit' });
 }
 
