@@ -333,6 +333,7 @@ export class IncidentSync {
     if (!outcome.ok) throw new ShareError(outcome.kind, pushFailureMessage(outcome.kind, outcome.message, ref), outcome.output);
     const before = s.pushedEvents ?? 0;
     s.pushedTip = tip;
+    delete s.pushedVia;
     s.pushedEvents = files.count;
     return Math.max(0, files.count - before);
   }
