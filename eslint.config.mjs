@@ -27,6 +27,7 @@ export default tseslint.config(
       'src/git/**/*.ts',
       'src/protocol/**/*.ts',
       'src/cli/**/*.ts',
+      'src/fsErrors.ts',
     ],
     rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
   },

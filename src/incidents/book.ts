@@ -578,6 +578,7 @@ export class IncidentBook {
       durationMs: Math.max(0, run.durationMs),
       ...(run.outputTail ? { outputTail: run.outputTail.slice(-20_000) } : {}),
       ...(run.unknownReason ? { unknownReason: run.unknownReason } : {}),
+      ...(run.target ? { target: run.target } : {}),
     };
     return (await this.record(incident.id, [body]))[0];
   }

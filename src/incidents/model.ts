@@ -43,7 +43,7 @@ export type TimelineEvent =
   // less what only matters in the moment (terminal, start time).
   | (EventBase & { type: 'commandRun' } & Pick<
         RunRecord,
-        'runbookPath' | 'runbookTitle' | 'blockIndex' | 'command' | 'exitCode' | 'durationMs' | 'outputTail' | 'unknownReason'
+        'runbookPath' | 'runbookTitle' | 'blockIndex' | 'command' | 'exitCode' | 'durationMs' | 'outputTail' | 'unknownReason' | 'target'
       >)
   // `nextUpdateAt`: the time the update promises the next one by; the reminder follows it.
   | (EventBase & { type: 'statusUpdate'; audience: Audience; text: string; state: 'drafted' | 'posted'; nextUpdateAt?: string })

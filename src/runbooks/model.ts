@@ -177,4 +177,6 @@ export interface RunRecord {
   unknownReason?: string;
   /** In a block of several commands: the one that failed or ended unknown (secrets masked); later ones did not run. */
   failedCommand?: string;
+  /** What the command acted on, as read locally before it ran: "Kubernetes context prod-eu, namespace payments …; ssh host db1". */
+  target?: string;
 }

@@ -11,6 +11,7 @@
 // Known blind spots (documented, not chased): commands assembled from variables (`$RM -rf`),
 // aliases and functions defined elsewhere, scripts run from files.
 import type { DangerFinding } from '../runbooks/model';
+import { allInvocations, basename, KUBECTL_GLOBALS, operands, readInvocation, SHELLS, stdinReaderOf, subcommand } from './invocation';
 import { parseShell, type ShellCommand, type ShellRedirect, type ShellScript, type ShellWord } from './syntax';
 
 export interface DangerRule {
@@ -163,14 +164,14 @@ interface Invocation {
   args: ShellWord[];
   redirects: ShellRedirect[];
   match: string;
+  /** Reads commands from its standard input (a shell, `ssh host` without a command). */
+  readsCommands: boolean;
 }
 
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'yash']);
 const INTERPRETERS = new Set([...SHELLS, 'python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php', 'pwsh']);
 const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'http', 'https', 'aria2c', 'lwp-request', 'iwr', 'Invoke-WebRequest']);
 const SQL_CLIENTS = new Set(['psql', 'mysql', 'mariadb', 'sqlite3', 'sqlcmd', 'clickhouse-client', 'clickhouse', 'cqlsh', 'bq', 'snowsql', 'cockroach', 'duckdb', 'trino', 'presto', 'spanner-cli', 'usql', 'pgcli', 'mycli', 'isql']);
 const PRINTERS = new Set(['echo', 'printf', 'cat']);
-const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'time', 'esac', 'function']);
 
 function checkScript(script: ShellScript, ctx: Context): void {
   // Group into pipelines.
@@ -188,267 +189,31 @@ function checkScript(script: ShellScript, ctx: Context): void {
   flush();
 }
 
-function basename(word: string): string {
-  return word.split('/').pop() ?? word;
-}
-
 function sourceOf(cmd: ShellCommand, ctx: Context): string {
   return ctx.text.slice(cmd.start, cmd.end);
 }
 
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
-
-/** Options that take a value, per wrapper. */
-const WRAPPER_VALUE_OPTIONS: Record<string, string[]> = {
-  sudo: ['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T', '-R', '--user', '--group', '--host', '--prompt', '--close-from', '--chdir', '--role', '--type', '--other-user', '--command-timeout', '--chroot'],
-  doas: ['-u', '-C'],
-  exec: ['-a'],
-  nice: ['-n', '--adjustment'],
-  ionice: ['-c', '-n', '-p', '-P', '-u', '--class', '--classdata'],
-  timeout: ['-s', '-k', '--signal', '--kill-after'],
-  stdbuf: ['-i', '-o', '-e', '--input', '--output', '--error'],
-  chroot: ['--userspec', '--groups'],
-  setsid: [],
-  flock: ['-w', '-E', '--timeout', '--conflict-exit-code'],
-  xargs: ['-a', '-d', '-E', '-I', '-L', '-n', '-P', '-s', '--arg-file', '--delimiter', '--eof', '--replace', '--max-lines', '--max-args', '--max-procs', '--max-chars', '--process-slot-var'],
-  watch: ['-n', '--interval', '-q', '--equexit', '--chgexit'],
-  env: ['-u', '-C', '-P', '--unset', '--chdir'],
-  ssh: ['-b', '-c', '-D', '-E', '-e', '-F', '-I', '-i', '-J', '-L', '-l', '-m', '-O', '-o', '-p', '-Q', '-R', '-S', '-W', '-w', '-B', '-P'],
-  su: ['-g', '-G', '-s', '--group', '--supp-group', '--shell', '-w', '--whitelist-environment'],
-  runuser: ['-u', '-g', '-G', '-s', '--user', '--group', '--supp-group', '--shell'],
-  nohup: [],
-  time: ['-f', '-o', '--format', '--output'],
-  busybox: [],
-  builtin: [],
-  command: [],
-  unbuffer: [],
-  strace: ['-o', '-e', '-p', '-s', '-u', '-E'],
-};
-
-/** Skips the options of a wrapper; returns the index of its first operand. */
-function skipOptions(words: ShellWord[], from: number, valueOptions: string[]): number {
-  let k = from;
-  while (k < words.length) {
-    const v = words[k].value;
-    if (v === '--') return k + 1;
-    if (!v.startsWith('-') || v === '-') return k;
-    if (v.startsWith('--')) {
-      if (!v.includes('=') && valueOptions.includes(v)) k++;
-    } else if (valueOptions.includes(v)) {
-      k++;
-    } else if (valueOptions.some((o) => o.length === 2 && !o.startsWith('--') && v.startsWith(o) && v.length > 2)) {
-      // `-uroot`, `-n10`: the value is attached.
-    }
-    k++;
-  }
-  return k;
-}
-
-/** Looks through wrappers to what a simple command runs. Several when a wrapper runs another command too. */
+/**
+ * What a simple command runs (invocation.ts looks through the wrappers): the program and the
+ * commands it carries (`find -exec`, `kubectl exec --`, `docker exec`), each checked by the
+ * rules; text read again by a shell (`sh -c`, `eval`, `ssh host …`, `su -c` …) is read as shell
+ * in its turn.
+ */
 function resolve(cmd: ShellCommand, ctx: Context): Invocation[] {
   const match = sourceOf(cmd, ctx);
-  let words = cmd.words;
   const out: Invocation[] = [];
-  // Reserved words in front (`if rm …`, `! rm …`), then assignments (`X=1 rm …`).
-  let k = 0;
-  for (let guard = 0; guard < 64; guard++) {
-    while (k < words.length && !words[k].quoted && RESERVED.has(words[k].value)) k++;
-    while (k < words.length && ASSIGNMENT.test(words[k].value)) k++;
-    if (k >= words.length) return out;
-    const first = words[k].value;
-    if (!words[k].quoted && (first === 'for' || first === 'case' || first === 'select')) return out;
-    const program = basename(first);
-    const rest = words.slice(k + 1);
-    switch (program) {
-      case 'sudo': case 'doas': {
-        const at = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS[program]);
-        if (at >= words.length) return out;
-        k = at;
-        continue;
-      }
-      case 'command': {
-        if (rest.some((w) => w.value === '-v' || w.value === '-V')) return out;
-        k = skipOptions(words, k + 1, []);
-        continue;
-      }
-      case 'builtin': case 'exec': case 'nohup': case 'time': case 'nice': case 'ionice': case 'stdbuf':
-      case 'setsid': case 'busybox': case 'unbuffer': case 'strace': case 'ltrace': {
-        k = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS[program] ?? []);
-        continue;
-      }
-      case 'timeout': {
-        k = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS.timeout) + 1; // then the duration
-        continue;
-      }
-      case 'chroot': {
-        k = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS.chroot) + 1; // then the new root
-        continue;
-      }
-      case 'flock': {
-        const at = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS.flock);
-        const cIndex = words.findIndex((w, j) => j > k && (w.value === '-c' || w.value === '--command'));
-        if (cIndex >= 0 && words[cIndex + 1]) {
-          ctx.reparse(words[cIndex + 1].value);
-          return out;
-        }
-        k = at + 1; // then the lock file
-        continue;
-      }
-      case 'env': {
-        let j = k + 1;
-        while (j < words.length) {
-          const v = words[j].value;
-          if (v === '-S' || v === '--split-string') {
-            if (words[j + 1]) ctx.reparse(words.slice(j + 1).map((w) => w.value).join(' '));
-            return out;
-          }
-          if (v.startsWith('--split-string=') || (v.startsWith('-S') && v.length > 2)) {
-            ctx.reparse([v.replace(/^--split-string=|^-S/, ''), ...words.slice(j + 1).map((w) => w.value)].join(' '));
-            return out;
-          }
-          if (v === '--') { j++; break; }
-          if (v.startsWith('-') && v !== '-') {
-            if (WRAPPER_VALUE_OPTIONS.env.includes(v)) j++;
-            j++;
-            continue;
-          }
-          if (ASSIGNMENT.test(v)) { j++; continue; }
-          break;
-        }
-        k = j;
-        continue;
-      }
-      case 'xargs': {
-        const at = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS.xargs);
-        if (at >= words.length) return out; // xargs alone runs echo
-        k = at;
-        continue;
-      }
-      case 'watch': {
-        const at = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS.watch);
-        if (rest.some((w) => w.value === '-x' || w.value === '--exec')) { k = at; continue; }
-        if (at < words.length) ctx.reparse(words.slice(at).map((w) => w.value).join(' '));
-        return out;
-      }
-      case 'eval': {
-        if (rest.length) ctx.reparse(rest.map((w) => w.value).join(' '));
-        out.push({ program, args: rest, redirects: cmd.redirects, match });
-        return out;
-      }
-      case 'su': case 'runuser': {
-        const cIndex = rest.findIndex((w) => w.value === '-c' || w.value === '--command' || w.value.startsWith('--command='));
-        if (cIndex >= 0) {
-          const v = rest[cIndex].value;
-          const script = v.startsWith('--command=') ? v.slice('--command='.length) : rest[cIndex + 1]?.value;
-          if (script) ctx.reparse(script);
-          return out;
-        }
-        if (program === 'runuser') {
-          const at = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS.runuser);
-          if (at < words.length) { k = at; continue; }
-        }
-        return out;
-      }
-      case 'ssh': {
-        const at = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS.ssh);
-        if (at + 1 < words.length) ctx.reparse(words.slice(at + 1).map((w) => w.value).join(' '));
-        return out;
-      }
-      default:
-        break;
-    }
-    if (SHELLS.has(program)) {
-      // `sh -c 'script'`, also `bash -ec '…'`, `bash -lc '…'`.
-      let j = 0;
-      while (j < rest.length) {
-        const v = rest[j].value;
-        if ((v === '-o' || v === '+o' || v === '-O' || v === '+O') && j + 1 < rest.length) { j += 2; continue; }
-        if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(v)) {
-          const script = rest.slice(j + 1).find((w) => !w.value.startsWith('-') || w.value === '-');
-          if (script) {
-            ctx.reparse(script.value);
-            out.push({ program, args: rest, redirects: cmd.redirects, match });
-            return out;
-          }
-        }
-        if (!v.startsWith('-') && !v.startsWith('+')) break;
-        j++;
-      }
-    }
-    out.push({ program, args: words.slice(k + 1), redirects: cmd.redirects, match });
-    words = [];
-    break;
+  const root = readInvocation(cmd.words);
+  for (const inv of allInvocations(root)) {
+    for (const r of inv.rereads) ctx.reparse(r.words.map((w) => w.value).join(' '));
+    out.push({ program: inv.program, args: inv.args, redirects: cmd.redirects, match, readsCommands: inv === root ? stdinReaderOf(root) !== undefined : inv.stdinReader !== undefined });
+    if (inv.program === 'find' && inv.carried.some((c) => c.program === 'rm')) ctx.add('find-delete', match);
   }
-  // Commands run by the command itself.
-  const inv = out[out.length - 1];
-  if (inv) out.push(...innerInvocations(inv, ctx));
-  return out;
-}
-
-/** Commands a command runs in turn: `find -exec X`, `kubectl exec -- X`, `docker exec C X`. */
-function innerInvocations(inv: Invocation, ctx: Context): Invocation[] {
-  const values = inv.args.map((w) => w.value);
-  const inner: ShellWord[][] = [];
-  if (inv.program === 'find') {
-    for (let j = 0; j < values.length; j++) {
-      if (['-exec', '-execdir', '-ok', '-okdir'].includes(values[j])) {
-        let end = j + 1;
-        while (end < values.length && values[end] !== ';' && values[end] !== '+') end++;
-        inner.push(inv.args.slice(j + 1, end));
-        j = end;
-      }
+  // A here-document or here-string given to a program that reads commands from its input.
+  if (stdinReaderOf(root)) {
+    for (const r of cmd.redirects) {
+      if (r.heredoc) ctx.reparse(r.heredoc.body);
+      else if (r.op.endsWith('<<<') && r.target) ctx.reparse(r.target.value);
     }
-  } else if ((inv.program === 'kubectl' || inv.program === 'oc') && ['exec', 'debug', 'attach'].includes(subcommand(values, KUBECTL_GLOBALS) ?? '')) {
-    const dash = values.indexOf('--');
-    if (dash >= 0) inner.push(inv.args.slice(dash + 1));
-  } else if (['docker', 'podman', 'nerdctl'].includes(inv.program)) {
-    const at = values.indexOf('exec');
-    if (at >= 0) {
-      const opts = ['-e', '--env', '--env-file', '-u', '--user', '-w', '--workdir', '--detach-keys'];
-      let j = at + 1;
-      while (j < values.length && values[j].startsWith('-')) j += opts.includes(values[j]) ? 2 : 1;
-      inner.push(inv.args.slice(j + 1));
-    }
-  }
-  const out: Invocation[] = [];
-  for (const words of inner) {
-    if (!words.length) continue;
-    const fake: ShellCommand = { words, redirects: inv.redirects, next: '', start: 0, end: 0 };
-    for (const sub of resolve(fake, { ...ctx, text: '' })) out.push({ ...sub, match: inv.match });
-    if (inv.program === 'find' && basename(words[0].value) === 'rm') ctx.add('find-delete', inv.match);
-  }
-  return out;
-}
-
-const KUBECTL_GLOBALS = ['--context', '-n', '--namespace', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--token', '--as', '--as-group', '--as-uid', '--request-timeout', '-v', '--v', '--cache-dir', '--certificate-authority', '--client-certificate', '--client-key', '--tls-server-name', '--profile', '--profile-output', '--log-file', '--password', '--username'];
-
-/** The first operand after global options that take values. */
-function subcommand(values: string[], valueOptions: string[], from = 0): string | undefined {
-  for (let j = from; j < values.length; j++) {
-    const v = values[j];
-    if (v === '--') return values[j + 1];
-    if (v.startsWith('-')) {
-      if (!v.includes('=') && valueOptions.includes(v)) j++;
-      continue;
-    }
-    return v;
-  }
-  return undefined;
-}
-
-function operands(values: string[], valueOptions: string[] = []): string[] {
-  const out: string[] = [];
-  for (let j = 0; j < values.length; j++) {
-    const v = values[j];
-    if (v === '--') {
-      out.push(...values.slice(j + 1));
-      break;
-    }
-    if (v.startsWith('-') && v !== '-') {
-      if (!v.includes('=') && valueOptions.includes(v)) j++;
-      continue;
-    }
-    out.push(v);
   }
   return out;
 }
@@ -472,16 +237,29 @@ function hasOption(values: string[], ...names: string[]): boolean {
 const BLOCK_DEVICE = /^\/dev\/(sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme\d|mmcblk\d|disk\d|rdisk\d|md\d|dm-\d|mapper\/|loop\d|sr\d)/;
 const SYSTEM_ROOTS = new Set(['/', '/*', '/etc', '/usr', '/var', '/bin', '/sbin', '/lib', '/lib64', '/boot', '/home', '/root', '/opt', '/srv', '~', '$HOME', '${HOME}']);
 
+/** What a rule checker gets: the invocation's argument values, its single-letter flags, and a way to report. */
+interface Check {
+  inv: Invocation;
+  program: string;
+  values: string[];
+  flags: Set<string>;
+  add: (id: DangerRuleId) => void;
+}
+
 function checkInvocation(inv: Invocation, ctx: Context): void {
-  const { program, match } = inv;
   const values = inv.args.map((w) => w.value);
-  const flags = shortFlags(values);
-  const add = (id: DangerRuleId) => ctx.add(id, match);
-
+  const check: Check = { inv, program: inv.program, values, flags: shortFlags(values), add: (id) => ctx.add(id, inv.match) };
   for (const r of inv.redirects) {
-    if (r.op.includes('>') && r.target && BLOCK_DEVICE.test(r.target.value)) add('block-device-write');
+    if (r.op.includes('>') && r.target && BLOCK_DEVICE.test(r.target.value)) check.add('block-device-write');
   }
+  const checker = CHECKERS[inv.program] ?? (/^mkfs(\.|$)/.test(inv.program) ? () => check.add('mkfs') : undefined);
+  checker?.(check);
+  if (SQL_CLIENTS.has(inv.program)) checkSqlClient(inv, ctx);
+  if (INTERPRETERS.has(inv.program) && inv.args.some(containsDownloader)) check.add('download-exec');
+}
 
+/** Files and devices: rm, find, shred, mv, tee, cp, dd, chmod, chown, chgrp. */
+function checkFiles({ program, values, flags, add }: Check): void {
   switch (program) {
     case 'rm':
       if (flags.has('r') || flags.has('R') || hasOption(values, '--recursive')) add('rm-recursive');
@@ -491,59 +269,6 @@ function checkInvocation(inv: Invocation, ctx: Context): void {
       break;
     case 'shred':
       add('shred');
-      break;
-    case 'kubectl': case 'oc': {
-      const sub = subcommand(values, KUBECTL_GLOBALS);
-      if (sub === 'delete') add('kubectl-delete');
-      else if (sub === 'drain') add('kubectl-drain');
-      else if (sub === 'scale') {
-        const j = values.findIndex((v) => v === '--replicas');
-        if (values.some((v) => /^--replicas=0+$/.test(v)) || (j >= 0 && /^0+$/.test(values[j + 1] ?? ''))) add('kubectl-scale-zero');
-      } else if (sub === 'replace' && hasOption(values, '--force')) add('kubectl-replace-force');
-      else if (sub === 'apply' && hasOption(values, '--prune')) add('kubectl-apply-prune');
-      break;
-    }
-    case 'helm': {
-      const sub = subcommand(values, ['--kube-context', '-n', '--namespace', '--kubeconfig', '--registry-config', '--repository-cache', '--repository-config', '--kube-apiserver', '--kube-token', '--kube-as-user', '--burst-limit']);
-      if (sub && ['uninstall', 'delete', 'del', 'un'].includes(sub)) add('helm-uninstall');
-      break;
-    }
-    case 'terraform': case 'tofu': case 'terragrunt': {
-      let sub = subcommand(values, []);
-      const ops = operands(values);
-      if (sub === 'run-all' || sub === 'run') sub = ops[1];
-      if (sub === 'destroy' || (sub === 'apply' && hasOption(values, '-destroy', '--destroy'))) add('terraform-destroy');
-      if (sub === 'apply' && hasOption(values, '-auto-approve', '--auto-approve')) add('terraform-auto-approve');
-      if (sub === 'state' && ['rm', 'replace-provider'].includes(ops[1] ?? '')) add('terraform-state-rm');
-      break;
-    }
-    case 'pulumi': {
-      const ops = operands(values, ['-s', '--stack', '-C', '--cwd']);
-      if (ops[0] === 'destroy' || ops[0] === 'down' || (ops[0] === 'stack' && ops[1] === 'rm')) add('pulumi-destroy');
-      break;
-    }
-    case 'git':
-      checkGit(values, add);
-      break;
-    case 'shutdown': case 'reboot': case 'halt': case 'poweroff':
-      add('power-off');
-      break;
-    case 'systemctl': {
-      const sub = operands(values, ['-H', '--host', '-M', '--machine', '-t', '--type', '-p', '--property', '-s', '--signal'])[0];
-      if (sub && ['poweroff', 'reboot', 'halt', 'kexec', 'suspend', 'hibernate', 'hybrid-sleep', 'rescue', 'emergency', 'soft-reboot'].includes(sub)) add('power-off');
-      break;
-    }
-    case 'init': case 'telinit':
-      if (['0', '6'].includes(values[0] ?? '')) add('power-off');
-      break;
-    case 'mke2fs': case 'mkswap': case 'mkntfs': case 'mkdosfs':
-      add('mkfs');
-      break;
-    case 'fdisk': case 'sfdisk': case 'gdisk': case 'sgdisk': case 'parted': case 'cfdisk':
-      if (!flags.has('l') && !hasOption(values, '--list') && !values.includes('print') && !flags.has('p')) add('disk-partition');
-      break;
-    case 'wipefs':
-      if (flags.has('a') || hasOption(values, '--all') || flags.has('o') || hasOption(values, '--offset')) add('disk-partition');
       break;
     case 'dd':
       // Writing an image to a regular file is everyday; writing to a device is not.
@@ -555,32 +280,76 @@ function checkInvocation(inv: Invocation, ctx: Context): void {
     case 'mv':
       if (operands(values).slice(-1)[0] === '/dev/null') add('mv-dev-null');
       break;
-    case 'chmod': case 'chown': case 'chgrp': {
+    default: {
+      // chmod, chown, chgrp
       const recursive = flags.has('R') || hasOption(values, '--recursive');
       if (!recursive) break;
       const ops = operands(values);
       if (program === 'chmod' && ops[0] && worldWritable(ops[0])) add('chmod-recursive-open');
       if (ops.slice(1).some((t) => SYSTEM_ROOTS.has(t.replace(/\/+$/, '') || '/'))) add('recursive-root');
+    }
+  }
+}
+
+/** kubectl, oc and helm. */
+function checkKubernetes({ program, values, add }: Check): void {
+  if (program === 'helm') {
+    const sub = subcommand(values, ['--kube-context', '-n', '--namespace', '--kubeconfig', '--registry-config', '--repository-cache', '--repository-config', '--kube-apiserver', '--kube-token', '--kube-as-user', '--burst-limit']);
+    if (sub && ['uninstall', 'delete', 'del', 'un'].includes(sub)) add('helm-uninstall');
+    return;
+  }
+  const sub = subcommand(values, KUBECTL_GLOBALS);
+  if (sub === 'delete') add('kubectl-delete');
+  else if (sub === 'drain') add('kubectl-drain');
+  else if (sub === 'scale') {
+    const j = values.findIndex((v) => v === '--replicas');
+    if (values.some((v) => /^--replicas=0+$/.test(v)) || (j >= 0 && /^0+$/.test(values[j + 1] ?? ''))) add('kubectl-scale-zero');
+  } else if (sub === 'replace' && hasOption(values, '--force')) add('kubectl-replace-force');
+  else if (sub === 'apply' && hasOption(values, '--prune')) add('kubectl-apply-prune');
+}
+
+/** Terraform, OpenTofu, Terragrunt and Pulumi. */
+function checkInfrastructure({ program, values, add }: Check): void {
+  if (program === 'pulumi') {
+    const ops = operands(values, ['-s', '--stack', '-C', '--cwd']);
+    if (ops[0] === 'destroy' || ops[0] === 'down' || (ops[0] === 'stack' && ops[1] === 'rm')) add('pulumi-destroy');
+    return;
+  }
+  let sub = subcommand(values, []);
+  const ops = operands(values);
+  if (sub === 'run-all' || sub === 'run') sub = ops[1];
+  if (sub === 'destroy' || (sub === 'apply' && hasOption(values, '-destroy', '--destroy'))) add('terraform-destroy');
+  if (sub === 'apply' && hasOption(values, '-auto-approve', '--auto-approve')) add('terraform-auto-approve');
+  if (sub === 'state' && ['rm', 'replace-provider'].includes(ops[1] ?? '')) add('terraform-state-rm');
+}
+
+const POWER_VERBS = ['poweroff', 'reboot', 'halt', 'kexec', 'suspend', 'hibernate', 'hybrid-sleep', 'rescue', 'emergency', 'soft-reboot'];
+
+/** The machine itself: power, file systems, disks, processes, firewall, cron. */
+function checkMachine({ program, values, flags, add }: Check): void {
+  switch (program) {
+    case 'systemctl': {
+      const sub = operands(values, ['-H', '--host', '-M', '--machine', '-t', '--type', '-p', '--property', '-s', '--signal'])[0];
+      if (sub && POWER_VERBS.includes(sub)) add('power-off');
       break;
     }
-    case 'kill': {
-      let signalled = false;
-      const pids: string[] = [];
-      for (let j = 0; j < values.length; j++) {
-        const v = values[j];
-        if (v === '--') { pids.push(...values.slice(j + 1)); break; }
-        if (!signalled && (v === '-s' || v === '-n')) { signalled = true; j++; continue; }
-        if (!signalled && /^-(\d+|[A-Z]+|SIG[A-Z]+)$/.test(v)) { signalled = true; continue; }
-        pids.push(v);
-      }
-      if (pids.includes('-1') || pids.includes('1')) add('kill-all');
+    case 'init': case 'telinit':
+      if (['0', '6'].includes(values[0] ?? '')) add('power-off');
       break;
-    }
+    case 'mke2fs': case 'mkswap': case 'mkntfs': case 'mkdosfs':
+      add('mkfs');
+      break;
+    case 'wipefs':
+      if (flags.has('a') || hasOption(values, '--all') || flags.has('o') || hasOption(values, '--offset')) add('disk-partition');
+      break;
+    case 'fdisk': case 'sfdisk': case 'gdisk': case 'sgdisk': case 'parted': case 'cfdisk':
+      if (!flags.has('l') && !hasOption(values, '--list') && !values.includes('print') && !flags.has('p')) add('disk-partition');
+      break;
+    case 'kill':
+      if (killsEverything(values)) add('kill-all');
+      break;
     case 'killall5':
       add('kill-all');
-      break;
-    case 'iptables': case 'ip6tables': case 'iptables-legacy': case 'iptables-nft': case 'ip6tables-legacy': case 'ip6tables-nft':
-      if (flags.has('F') || flags.has('X') || hasOption(values, '--flush', '--delete-chain') || (flags.has('P') && values.includes('DROP'))) add('firewall-flush');
       break;
     case 'nft':
       if (values.includes('flush') && values.includes('ruleset')) add('firewall-flush');
@@ -591,9 +360,42 @@ function checkInvocation(inv: Invocation, ctx: Context): void {
     case 'crontab':
       if (flags.has('r')) add('crontab-remove');
       break;
-    case 'docker': case 'podman': case 'nerdctl': case 'docker-compose':
-      checkDocker(program, values, flags, add);
+    default:
+      if (/^ip6?tables/.test(program)) {
+        if (flags.has('F') || flags.has('X') || hasOption(values, '--flush', '--delete-chain') || (flags.has('P') && values.includes('DROP'))) add('firewall-flush');
+      } else {
+        add('power-off'); // shutdown, reboot, halt, poweroff
+      }
+  }
+}
+
+/** `kill` aimed at every process (-1) or at init (1). */
+function killsEverything(values: string[]): boolean {
+  let signalled = false;
+  const pids: string[] = [];
+  for (let j = 0; j < values.length; j++) {
+    const v = values[j];
+    if (v === '--') {
+      pids.push(...values.slice(j + 1));
       break;
+    }
+    if (!signalled && (v === '-s' || v === '-n')) {
+      signalled = true;
+      j++;
+      continue;
+    }
+    if (!signalled && /^-(\d+|[A-Z]+|SIG[A-Z]+)$/.test(v)) {
+      signalled = true;
+      continue;
+    }
+    pids.push(v);
+  }
+  return pids.includes('-1') || pids.includes('1');
+}
+
+/** Cloud command lines and rsync. */
+function checkCloud({ program, values, flags, add }: Check): void {
+  switch (program) {
     case 'aws': {
       const ops = operands(values, ['--region', '--profile', '--output', '--endpoint-url', '--query', '--color', '--cli-read-timeout', '--cli-connect-timeout', '--ca-bundle', '--cli-binary-format']);
       const [service, op] = ops;
@@ -601,9 +403,6 @@ function checkInvocation(inv: Invocation, ctx: Context): void {
       if ((service === 's3' && (op === 'rm' || op === 'rb')) || (service === 's3' && op === 'sync' && hasOption(values, '--delete'))) add('cloud-delete');
       break;
     }
-    case 'gcloud': case 'az': case 'doctl': case 'oci': case 'ibmcloud': case 'hcloud': case 'linode-cli': case 'scw':
-      if (operands(values).some((v) => v === 'delete' || v === 'destroy' || v === 'purge')) add('cloud-delete');
-      break;
     case 'gsutil': {
       const ops = operands(values, ['-o', '-h', '-u']);
       if (ops[0] === 'rm' || ops[0] === 'rb' || (ops[0] === 'rsync' && flags.has('d'))) add('cloud-delete');
@@ -612,6 +411,15 @@ function checkInvocation(inv: Invocation, ctx: Context): void {
     case 'rsync':
       if (values.some((v) => /^--delete/.test(v) || v === '--remove-source-files')) add('rsync-delete');
       break;
+    default:
+      // gcloud, az, doctl, oci, ibmcloud, hcloud, linode-cli, scw
+      if (operands(values).some((v) => v === 'delete' || v === 'destroy' || v === 'purge')) add('cloud-delete');
+  }
+}
+
+/** Key-value stores, volumes and databases by their own tools. */
+function checkStores({ inv, program, values, add }: Check): void {
+  switch (program) {
     case 'etcdctl':
       if (operands(values, ['--endpoints', '--cacert', '--cert', '--key', '--user', '--password'])[0] === 'del') add('kv-delete');
       break;
@@ -622,7 +430,8 @@ function checkInvocation(inv: Invocation, ctx: Context): void {
     }
     case 'vault': {
       const ops = operands(values, ['-address', '-namespace', '-mount']);
-      if ((ops[0] === 'kv' && ['delete', 'destroy', 'metadata'].includes(ops[1] ?? '') && (ops[1] !== 'metadata' || ops[2] === 'delete')) || ops[0] === 'delete' || (ops[0] === 'secrets' && ops[1] === 'disable')) add('kv-delete');
+      const kvDelete = ops[0] === 'kv' && ['delete', 'destroy', 'metadata'].includes(ops[1] ?? '') && (ops[1] !== 'metadata' || ops[2] === 'delete');
+      if (kvDelete || ops[0] === 'delete' || (ops[0] === 'secrets' && ops[1] === 'disable')) add('kv-delete');
       break;
     }
     case 'zfs': case 'zpool':
@@ -642,33 +451,51 @@ function checkInvocation(inv: Invocation, ctx: Context): void {
     case 'mysqladmin':
       if (values.includes('drop')) add('sql-drop');
       break;
-    case 'redis-cli': case 'valkey-cli': case 'keydb-cli':
-      if (values.some((v) => /^flush(all|db)$/i.test(v))) add('redis-flush');
-      for (const r of inv.redirects) if (r.heredoc && /\bflush(all|db)\b/i.test(r.heredoc.body)) add('redis-flush');
-      break;
     case 'mongo': case 'mongosh':
       for (const t of [...values, ...inv.redirects.map((r) => r.heredoc?.body ?? '')]) {
         if (/\bdropDatabase\s*\(|\.drop\s*\(|\.deleteMany\s*\(\s*\{\s*\}\s*\)/.test(t)) add('mongo-drop');
       }
       break;
-    case 'source': case '.':
-      if (inv.args[0] && containsDownloader(inv.args[0])) add('download-exec');
-      break;
-    case 'eval':
-      if (inv.args.some(containsDownloader)) add('download-exec');
-      break;
     default:
-      if (/^mkfs(\.|$)/.test(program)) add('mkfs');
-      break;
+      // redis-cli, valkey-cli, keydb-cli
+      if (values.some((v) => /^flush(all|db)$/i.test(v))) add('redis-flush');
+      for (const r of inv.redirects) if (r.heredoc && /\bflush(all|db)\b/i.test(r.heredoc.body)) add('redis-flush');
   }
-  if (SQL_CLIENTS.has(program)) {
-    for (const v of values) sqlFindings(v, match, ctx.add);
-    for (const r of inv.redirects) {
-      if (r.heredoc) sqlFindings(r.heredoc.body, match, ctx.add);
-      if (r.op.endsWith('<<<') && r.target) sqlFindings(r.target.value, match, ctx.add);
-    }
+}
+
+/** `source <(curl …)`, `eval "$(wget …)"`. */
+function checkSourced({ inv, program, add }: Check): void {
+  if (program === 'eval' ? inv.args.some(containsDownloader) : inv.args[0] && containsDownloader(inv.args[0])) add('download-exec');
+}
+
+/** Which checker reads which program. */
+const CHECKERS: Record<string, (check: Check) => void> = {
+  ...table(checkFiles, ['rm', 'find', 'shred', 'dd', 'tee', 'cp', 'mv', 'chmod', 'chown', 'chgrp']),
+  ...table(checkKubernetes, ['kubectl', 'oc', 'helm']),
+  ...table(checkInfrastructure, ['terraform', 'tofu', 'terragrunt', 'pulumi']),
+  ...table(checkMachine, [
+    'shutdown', 'reboot', 'halt', 'poweroff', 'systemctl', 'init', 'telinit', 'mke2fs', 'mkswap', 'mkntfs', 'mkdosfs',
+    'fdisk', 'sfdisk', 'gdisk', 'sgdisk', 'parted', 'cfdisk', 'wipefs', 'kill', 'killall5', 'nft', 'ufw', 'crontab',
+    'iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft', 'ip6tables-legacy', 'ip6tables-nft',
+  ]),
+  ...table(checkCloud, ['aws', 'gcloud', 'az', 'doctl', 'oci', 'ibmcloud', 'hcloud', 'linode-cli', 'scw', 'gsutil', 'rsync']),
+  ...table(checkStores, ['etcdctl', 'consul', 'vault', 'zfs', 'zpool', 'lvremove', 'vgremove', 'pvremove', 'btrfs', 'dropdb', 'dropuser', 'mysqladmin', 'redis-cli', 'valkey-cli', 'keydb-cli', 'mongo', 'mongosh']),
+  ...table(checkSourced, ['source', '.', 'eval']),
+  ...table(checkGit, ['git']),
+  ...table(checkDocker, ['docker', 'podman', 'nerdctl', 'docker-compose']),
+};
+
+function table(checker: (check: Check) => void, programs: string[]): Record<string, (check: Check) => void> {
+  return Object.fromEntries(programs.map((p) => [p, checker]));
+}
+
+/** SQL in the arguments, here-documents and here-strings of a SQL client. */
+function checkSqlClient(inv: Invocation, ctx: Context): void {
+  for (const w of inv.args) sqlFindings(w.value, inv.match, ctx.add);
+  for (const r of inv.redirects) {
+    if (r.heredoc) sqlFindings(r.heredoc.body, inv.match, ctx.add);
+    if (r.op.endsWith('<<<') && r.target) sqlFindings(r.target.value, inv.match, ctx.add);
   }
-  if (INTERPRETERS.has(program) && inv.args.some(containsDownloader)) add('download-exec');
 }
 
 /** A chmod mode that gives write permission to others: `777`, `o+w`, `a=rwx`, `+w`. */
@@ -680,7 +507,8 @@ function worldWritable(mode: string): boolean {
   });
 }
 
-function checkGit(values: string[], add: (id: DangerRuleId) => void): void {
+/** git: force pushes, remote deletes, hard resets, clean -f, forced branch deletes. */
+function checkGit({ values, add }: Check): void {
   const globals = ['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--super-prefix', '--config-env'];
   let j = 0;
   while (j < values.length && values[j].startsWith('-')) j += globals.includes(values[j]) ? 2 : 1;
@@ -706,7 +534,8 @@ function checkGit(values: string[], add: (id: DangerRuleId) => void): void {
   }
 }
 
-function checkDocker(program: string, values: string[], flags: Set<string>, add: (id: DangerRuleId) => void): void {
+/** Docker, Podman, nerdctl and Compose: bulk prunes and volume deletes. */
+function checkDocker({ program, values, flags, add }: Check): void {
   const globals = ['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey', '-f', '--file', '-p', '--project-name', '--project-directory', '--env-file', '--profile'];
   const ops = operands(values, globals);
   let [a, b] = ops;
@@ -746,9 +575,10 @@ function checkPipeline(stages: Invocation[][], ctx: Context): void {
   let sqlInput = false;
   for (const stage of stages) {
     for (const inv of stage) {
-      if (INTERPRETERS.has(inv.program) && readsStdinScript(inv)) {
+      const shellReadsStdin = inv.readsCommands;
+      if (shellReadsStdin || (INTERPRETERS.has(inv.program) && !SHELLS.has(inv.program) && readsStdinScript(inv))) {
         if (downloaded) ctx.add('download-exec', inv.match);
-        if (printed.length && SHELLS.has(inv.program)) {
+        if (printed.length && shellReadsStdin) {
           ctx.add('pipe-to-shell', inv.match);
           ctx.reparse(printed.join('\n'));
         }

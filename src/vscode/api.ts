@@ -51,12 +51,8 @@ export function createApi(runbooks: RunbookService, incidents: IncidentFeatures,
   return {
     runbooks: {
       all: () => real().map(summarize),
-      byAlert: (name: string) => {
-        const wanted = name.trim().toLowerCase();
-        return real()
-          .filter((r) => r.alerts.some((a) => a.name.toLowerCase() === wanted))
-          .map(summarize);
-      },
+      // The same tiered lookup as Open Runbook for Alert: exact names hide loose look-alikes.
+      byAlert: (name: string) => runbooks.byAlert(name.trim()).filter((r) => !r.isReadme).map(summarize),
     },
     incidents: incidents.api,
     ready,

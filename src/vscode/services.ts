@@ -14,6 +14,8 @@ export interface BaseServices {
 export interface RunbookService {
   /** Every indexed runbook (READMEs included; check `isReadme`). */
   all(): readonly Runbook[];
+  /** Runbooks that answer an alert, best kind of match only (see RunbookIndex.byAlert). */
+  byAlert(alert: string): readonly Runbook[];
   /** The runbook at this file, parsed from the open document if it is dirty. */
   get(uri: vscode.Uri): Promise<Runbook | undefined>;
   readonly onDidChange: vscode.Event<void>;

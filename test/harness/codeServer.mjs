@@ -2,7 +2,7 @@
 // loopback port, and opens it in headless Debian Chromium through playwright-core.
 // Used by the integration runner, the UI checks, the .vsix check and the demo.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, cpSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, cpSync, existsSync, rmSync, realpathSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -14,7 +14,8 @@ export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /** Runs the idempotent installer (Debian packages + code-server) when something is missing. */
 export function ensureRealVsCode() {
-  if (existsSync(join(codeServerDir, '.complete')) && existsSync(chromiumPath)) return;
+  const shells = ['zsh', 'fish', 'ksh'].every((s) => ['/usr/bin', '/bin'].some((d) => existsSync(join(d, s))));
+  if (existsSync(join(codeServerDir, '.complete')) && existsSync(chromiumPath) && shells) return;
   execFileSync('bash', [join(projectDir, 'test/harness/setup-real-vscode.sh')], { stdio: 'inherit' });
 }
 
@@ -166,10 +167,29 @@ export async function launchBrowser() {
   });
 }
 
+const developmentLinks = new Map();
+
+/**
+ * code-server 4.100.3 applies no colour theme at all (the workbench stays on Light+, whatever
+ * `workbench.colorTheme` or the theme picker says) when its own installation lies inside the
+ * extension development folder — as `.cache/code-server-*` does inside this project. It compares
+ * real paths, so a link to the project from outside the project keeps the two apart.
+ */
+function developmentPathApartFromCodeServer(path) {
+  const root = realpathSync(path);
+  if (!existsSync(codeServerDir) || !realpathSync(codeServerDir).startsWith(`${root}/`)) return path;
+  if (!developmentLinks.has(root)) {
+    const link = join(tempDir('dev'), 'extension');
+    symlinkSync(root, link);
+    developmentLinks.set(root, link);
+  }
+  return developmentLinks.get(root);
+}
+
 /** The workbench URL for a folder, optionally with a development extension and extension tests. */
 export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath }) {
   const payload = [['skipWelcome', 'true']];
-  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', `vscode-remote://${server.host}${extensionDevelopmentPath}`]);
+  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', `vscode-remote://${server.host}${developmentPathApartFromCodeServer(extensionDevelopmentPath)}`]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', `vscode-remote://${server.host}${extensionTestsPath}`]);
   const q = new URLSearchParams();
   if (folder) q.set('folder', folder);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the real-editor tests and the demo need, idempotently:
 #   - Debian packages: chromium (headless browser), ripgrep (VS Code's search), libkrb5-dev
-#     (to build code-server's kerberos module)
+#     (to build code-server's kerberos module), zsh, fish and ksh (real shells for the unit tests)
 #   - code-server 4.100.3 (VS Code 1.100.3 for the browser) from the npm registry, into
 #     .cache/code-server inside the project (git-ignored).
 # Safe to run again: each step checks whether its result is already there.
@@ -17,6 +17,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
+# Real shells for the unit tests of quoting through nested shells and of history suppression.
+for shell in zsh fish ksh; do command -v "$shell" >/dev/null 2>&1 || need_apt+=("$shell"); done
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_apt[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

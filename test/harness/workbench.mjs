@@ -28,13 +28,12 @@ export async function openWorkbench(options = {}) {
     workspace,
     restricted,
     extensionsDir,
-    // `theme` is 'dark' or 'light'. code-server's web workbench (4.100.3, offline) ignores
-    // `workbench.colorTheme` and the preferred-theme settings by name, but it does follow the
-    // browser's colour scheme: the page below emulates it, and the workbench picks a dark theme
-    // (Abyss, the first dark one it loads) or its default light theme (Light+).
-    // `colorTheme` (a theme's name, e.g. 'Default High Contrast') is applied when the
-    // colour-scheme detection is off: that is how the high-contrast checks get a real
-    // high-contrast theme (not the browser's forced colours, which repaint the webview too).
+    // `theme` ('dark' or 'light') follows the browser's colour scheme, which the page below
+    // emulates: the workbench picks its default dark or light theme. `colorTheme` (a theme's
+    // name, e.g. 'Default High Contrast') turns the detection off and asks for that theme: the
+    // high-contrast checks get a real high-contrast theme that way (not the browser's forced
+    // colours, which repaint the webview too). Themes apply only because workbenchUrl() keeps
+    // the development folder apart from code-server's own installation (see there).
     settings: { ...(colorTheme ? { 'window.autoDetectColorScheme': false, 'workbench.colorTheme': colorTheme } : { 'window.autoDetectColorScheme': true }), ...settings },
     env,
   });

@@ -12,6 +12,7 @@ const EXTENSION_ID = 'oncall-runbooks.oncall-runbooks';
 
 interface RunResult {
   command: string;
+  target?: string;
   exitCode: number | null;
   durationMs: number;
   terminalName: string;
@@ -24,6 +25,7 @@ interface ConfirmationRequest {
   command: string;
   findings: { ruleId: string }[];
   markedDangerous: boolean;
+  targets: { kind: string; name: string; description: string }[];
 }
 
 interface TestingApi {
@@ -64,6 +66,9 @@ describe('Run code blocks', function () {
       ['suicide', 'bash', 'kill -9 $$'],
       ['typed', 'bash', `echo typed > ${q(path.join(d, 'typed.txt'))}`],
       ['incident', 'bash', `echo incident > ${q(path.join(d, 'incident.txt'))}; sh -c 'exit 2'`],
+      ['kube', 'bash', `printf '%s' "$KUBECONFIG" > ${q(path.join(d, 'kubeconfig-seen.txt'))} || kubectl delete pod it-pod --force`],
+      ['nested', 'bash', `sh -c "printf '%s' <value> > ${path.join(d, 'nested.txt')}" && eval 'printf "%s" <value>' > ${q(path.join(d, 'nested-eval.txt'))}`],
+      ['zshSecret', 'bash', `printf '%s' <api_token> > /dev/null\ntrue\nfc -ln 1 > ${q(path.join(d, 'zsh-history.txt'))}`],
     ];
     let md = '---\ntitle: Run command tests\nowner: tests\n---\n\n# Run command tests\n\n';
     spec.forEach(([name, lang, body], index) => {
@@ -147,6 +152,11 @@ describe('Run code blocks', function () {
       assert.equal(await run('marked'), undefined);
       assert.equal(seen[1].markedDangerous, true);
       assert.equal(fs.existsSync(path.join(dir, 'marked.txt')), false);
+      // No field of the argument object skips the confirmation.
+      const skipAttempt = { uri: runbook, index: blocks.danger, confirm: true, force: true, skipConfirmation: true, confirmed: true, yes: true };
+      assert.equal(await vscode.commands.executeCommand('oncall.runCodeBlock', skipAttempt), undefined);
+      assert.equal(seen.length, 3, 'the confirmation was asked although the arguments tried to skip it');
+      assert.ok(fs.existsSync(victim));
       // Confirmed, it runs.
       testing.run.setConfirmation(async () => true);
       assert.equal((await run('danger'))?.exitCode, 0);
@@ -204,7 +214,7 @@ describe('Run code blocks', function () {
 
   it('masks secret values in the result, and keeps them out of the output tail', async () => {
     const result = await run('secret', { api_token: 'hunter2-secret' });
-    assert.equal(result?.exitCode, 0);
+    assert.equal(result?.exitCode, 0, JSON.stringify(result));
     assert.equal(fs.readFileSync(path.join(dir, 'secret.txt'), 'utf8').trim(), '14');
     assert.doesNotMatch(JSON.stringify(result), /hunter2/);
     assert.match(result!.command, /\*{8}/);
@@ -240,8 +250,71 @@ describe('Run code blocks', function () {
     }
   });
 
+  it('shows the kube context of the kubeconfig the terminal uses in the confirmation, and records the target on the run', async () => {
+    const kubeconfig = path.join(dir, 'kubeconfig.yaml');
+    fs.writeFileSync(kubeconfig, 'current-context: it-context\ncontexts:\n  - name: it-context\n    context: { cluster: it-cluster, namespace: it-ns }\n');
+    const terminalEnv = vscode.workspace.getConfiguration('terminal.integrated.env');
+    await terminalEnv.update('linux', { KUBECONFIG: kubeconfig }, vscode.ConfigurationTarget.Global);
+    const seen: ConfirmationRequest[] = [];
+    testing.run.setConfirmation(async (req) => {
+      seen.push(req);
+      return seen.length > 1;
+    });
+    try {
+      assert.equal(await run('kube', undefined, 'oncall.runCodeBlockInNewTerminal'), undefined);
+      assert.equal(seen[0].targets[0]?.description, `Kubernetes context it-context (cluster it-cluster), namespace it-ns (from ${kubeconfig})`);
+      const record = await run('kube', undefined, 'oncall.runCodeBlockInNewTerminal');
+      assert.equal(record?.exitCode, 0);
+      assert.equal(record?.target, seen[1].targets[0].description, 'the target is recorded on the run');
+      assert.equal(fs.readFileSync(path.join(dir, 'kubeconfig-seen.txt'), 'utf8'), kubeconfig, 'the terminal had the KUBECONFIG the target was read from');
+    } finally {
+      testing.run.setConfirmation(undefined);
+      await terminalEnv.update('linux', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('quotes a value for the shells that read it again (sh -c, eval), in the real terminal', async () => {
+    const value = `it's "$(touch ${path.join(dir, 'nested-canary')})" \`id\` ; | & ! $HOME`;
+    const result = await run('nested', { value });
+    assert.equal(result?.exitCode, 0);
+    assert.equal(fs.readFileSync(path.join(dir, 'nested.txt'), 'utf8'), value);
+    assert.equal(fs.readFileSync(path.join(dir, 'nested-eval.txt'), 'utf8'), value);
+    assert.equal(fs.existsSync(path.join(dir, 'nested-canary')), false, 'the canary file was created');
+  });
+
+  it('keeps a secret out of zsh history in a zsh terminal (history guard, then a leading space)', async function () {
+    this.timeout(300_000);
+    const config = vscode.workspace.getConfiguration('terminal.integrated');
+    if (!fs.existsSync('/usr/bin/zsh') && !fs.existsSync('/bin/zsh')) assert.fail('zsh must be installed (test/harness/setup-real-vscode.sh)');
+    const changed = new Promise<string>((resolve) => {
+      const sub = vscode.env.onDidChangeShell((shell) => {
+        sub.dispose();
+        resolve(shell);
+      });
+    });
+    const runConfig = vscode.workspace.getConfiguration('oncall.run');
+    await config.update('defaultProfile.linux', 'zsh', vscode.ConfigurationTarget.Global);
+    // A first zsh with shell integration can take a while on a busy machine; a step whose end
+    // never comes is cut by the watchdog, so the record says which one.
+    await runConfig.update('shellIntegrationTimeoutSeconds', 60, vscode.ConfigurationTarget.Global);
+    await runConfig.update('watchdogMinutes', 1.5, vscode.ConfigurationTarget.Global);
+    try {
+      const shell = await Promise.race([changed, new Promise<string>((resolve) => setTimeout(() => resolve(vscode.env.shell), 10_000))]);
+      assert.match(shell, /zsh$/, `the default shell became zsh (${shell})`);
+      const result = await run('zshSecret', { api_token: 'zsh-secret-4711' }, 'oncall.runCodeBlockInNewTerminal');
+      assert.equal(result?.exitCode, 0, JSON.stringify(result));
+      const history = fs.readFileSync(path.join(dir, 'zsh-history.txt'), 'utf8');
+      assert.match(history, /setopt HIST_IGNORE_SPACE/, 'the history works and holds the guard');
+      assert.doesNotMatch(history, /zsh-secret-4711/);
+    } finally {
+      await config.update('defaultProfile.linux', undefined, vscode.ConfigurationTarget.Global);
+      await runConfig.update('shellIntegrationTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+      await runConfig.update('watchdogMinutes', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('explains a block index that does not exist', async () => {
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('oncall.runCodeBlock', { uri: runbook, index: 99 })), /has 19 code blocks; there is no block 99/);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('oncall.runCodeBlock', { uri: runbook, index: 99 })), /has 22 code blocks; there is no block 99/);
   });
 
   /** The line of the opening fence of a block (its CodeLens line). */

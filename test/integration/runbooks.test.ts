@@ -52,6 +52,8 @@ describe('Runbook index', function () {
     root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     assert.ok(api.testing?.runbooks, 'the extension runs in test mode');
     tree = api.testing.runbooks;
+    // Every test reads a complete index, also when it runs alone (--grep).
+    await tree.whenCurrent();
     // For the report (speed is measured, never asserted): registration does no file I/O.
     const out = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test-output');
     fs.mkdirSync(out, { recursive: true });
@@ -131,6 +133,11 @@ describe('Runbook index', function () {
     const alert = target.alerts[0]!;
     const summary = await vscode.commands.executeCommand<Summary>('oncall.openRunbookForAlert', { alert: alert.toLowerCase() });
     assert.deepEqual(summary, api.runbooks.byAlert(alert)[0]);
+    // The API looks alerts up like the command does: case, `_`/`-`/spaces do not matter.
+    const loose = alert.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    assert.notEqual(loose, alert);
+    assert.deepEqual(api.runbooks.byAlert(loose).map((r) => r.path), api.runbooks.byAlert(alert).map((r) => r.path));
+    assert.ok(api.runbooks.byAlert(alert).length > 0);
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, summary.path);
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('oncall.openRunbookForAlert', { alert: 'NoSuchAlertAnywhere' })), /No runbook answers/);
   });
@@ -193,6 +200,25 @@ describe('Runbook index', function () {
     assert.equal(document.getText(), `---\ntitle: Stale one\nowner: team-live\nalerts: [StaleAlert]\nlast_reviewed: ${today()} # long ago\n---\n${body}`, 'only the date changed');
     await document.save();
     await eventually('the stale diagnostic to clear', () => !vscode.languages.getDiagnostics(uri).some((d) => d.code === 'stale'));
+  });
+
+  it('shows a convention most runbooks do not follow as one suggestion on the folder, not a warning per file', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const ownerSuggestion = () => vscode.languages.getDiagnostics(folder).find((d) => d.code === 'missing-owner');
+    assert.equal(ownerSuggestion(), undefined, 'the sample runbooks mostly name an owner');
+    // Enough runbooks without an owner that fewer than half of the folder's runbooks name one.
+    const files = Array.from({ length: 30 }, (_, i) =>
+      write(`ownerless-area/ownerless-${i}.md`, `# Ownerless ${i}\n\n## Diagnosis\n\n\`\`\`bash\necho ${i}\n\`\`\`\n\n## Mitigation\n\nRestart it.\n`),
+    );
+    await vscode.commands.executeCommand('oncall.refreshIndex');
+    const suggestion = await eventually('the owner suggestion on the folder', ownerSuggestion);
+    assert.equal(suggestion.severity, vscode.DiagnosticSeverity.Information);
+    assert.equal(suggestion.source, 'On-Call Runbooks');
+    assert.match(suggestion.message, /owner/);
+    assert.ok(!vscode.languages.getDiagnostics(vscode.Uri.file(files[0]!)).some((d) => d.code === 'missing-owner'), 'no per-file warning');
+    for (const f of files) fs.rmSync(f);
+    await vscode.commands.executeCommand('oncall.refreshIndex');
+    await eventually('the suggestion to go', () => ownerSuggestion() === undefined);
   });
 
   it('markReviewed adds the date to a runbook without one, from an argument object', async () => {

@@ -168,9 +168,12 @@ describe('Team incidents in the real editor', function () {
     } finally {
       execFileSync('mv', [away, remote]);
     }
+    // The explicit sync pushes the note, unless the interval sync got there first once the
+    // remote was back (a busy machine): either way exactly one push, and nothing left unshared.
     const caughtUp = await run<{ pushed: number }>('oncall.syncIncidents', {});
-    assert.equal(caughtUp.pushed, 1);
+    assert.ok(caughtUp.pushed <= 1, `pushed ${caughtUp.pushed}`);
     assert.equal(api.incidents.shareStatus(id).unshared, 0);
+    assert.equal(api.incidents.shareStatus(id).lastError, undefined);
     await teammate.sync.sync();
     assert.ok(teammate.book.events(id).some((e) => e.type === 'note' && e.text === 'written while the remote is away'));
   });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { openWorkbench } from '../harness/workbench.mjs';
-import { answerQuickInput as pickQuickInput, declareFromPalette as declare, timelineFrame } from './lib/timeline.mjs';
+import { answerQuickInput as pickQuickInput, asShown, declareFromPalette as declare, timelineFrame } from './lib/timeline.mjs';
 
 /** Text that would run script or inject markup if it were ever treated as HTML. */
 export const XSS_PAYLOADS = [
@@ -105,11 +105,12 @@ async function addNotes(frame, notes) {
 async function assertLiteral(frame, notes, title) {
   const shown = await frame.$$eval('#events li.type-note .body', (els) => els.map((e) => e.textContent));
   for (const n of notes) {
-    const expected = n.replace(/\s+$/, '');
+    const expected = asShown(n.replace(/\s+$/, ''));
     assert.ok(shown.includes(expected), `note shown literally: ${JSON.stringify(expected).slice(0, 80)}`);
   }
   const heading = await frame.$eval('h1.title', (h) => h.textContent);
-  assert.ok(heading.endsWith(`: ${title}`), `the title is literal text: ${heading}`);
+  assert.ok(heading.endsWith(`: ${asShown(title)}`), `the title is literal text, direction controls written out: ${heading}`);
+  assert.doesNotMatch(heading + shown.join(''), /[\u202A-\u202E\u2066-\u2069]/, 'no direction control reaches the page');
   // Where user text is shown, only the elements the page itself builds may exist.
   const foreign = await frame.$$eval('header *, #events *, .pending *', (els) =>
     els.map((e) => e.tagName.toLowerCase()).filter((t) => !['h1', 'div', 'p', 'span', 'li', 'time', 'button', 'textarea'].includes(t)));

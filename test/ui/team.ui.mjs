@@ -12,6 +12,7 @@ import {
   addNote, authorOf, git, killHostDuringSync, palette, pickQuickInput, pushByHand, record, teamRepos, timelineFrame, waitForNote, writerIdOf,
 } from '../harness/team.mjs';
 import { openWorkbench } from '../harness/workbench.mjs';
+import { asShown } from './lib/timeline.mjs';
 
 const SETTINGS = { 'oncall.incidents.share': 'git', 'oncall.incidents.shareFetchSeconds': 2 };
 const TITLE = 'Payments API returns 502';
@@ -109,7 +110,7 @@ export const checks = [
         ].join('');
         pushByHand(repos.bare, incidentId, mallory, Buffer.from(hostile), { format: 1, incidentId, writer: mallory, name: HOSTILE });
         for (const frame of [frameA, frameB2]) {
-          await waitForNote(frame, HOSTILE);
+          await waitForNote(frame, asShown(HOSTILE));
           await frame.waitForFunction(() => /problem\(s\) in teammates' events set aside/.test(document.querySelector('.share-state')?.textContent ?? ''), undefined, { timeout: 60_000 });
           assert.equal(await frame.evaluate(() => window.__xss), undefined, 'the hostile text ran nothing');
           const roles = await frame.$eval('header', (h) => h.textContent);

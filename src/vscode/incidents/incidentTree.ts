@@ -12,6 +12,7 @@ import type { PostmortemInfo } from '../../postmortem/report';
 import type { TimeFormatter } from '../../incidents/timeFormat';
 import { formatDuration } from '../../incidents/cadence';
 import type { ShareStatus } from './share';
+import { visibleText } from '../../protocol/visibleText';
 
 const POSTMORTEM_PREFIX = 'postmortem:';
 
@@ -50,7 +51,7 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<string>, vs
     const incident = this.deps.book.incident(id);
     const postmortem = this.postmortems.get(id);
     // The severity leads the label, so a narrow sidebar cuts the title, never the severity.
-    const label: vscode.TreeItemLabel = incident ? { label: `${incident.severity} ${incident.title}`, highlights: [[0, incident.severity.length]] } : { label: id };
+    const label: vscode.TreeItemLabel = incident ? { label: visibleText(`${incident.severity} ${incident.title}`), highlights: [[0, incident.severity.length]] } : { label: id };
     const item = new vscode.TreeItem(label, postmortem ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = id;
     if (!incident) return item;
@@ -78,7 +79,7 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<string>, vs
     const incidentId = id.slice(POSTMORTEM_PREFIX.length);
     const info = this.postmortems.get(incidentId);
     const child = this.deps.book.incident(incidentId) !== undefined;
-    const label = child ? 'Post-mortem' : `${incidentId}: ${info?.title ?? ''}`;
+    const label = child ? 'Post-mortem' : visibleText(`${incidentId}: ${info?.title ?? ''}`);
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = id;
     if (!info) return item;

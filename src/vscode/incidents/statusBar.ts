@@ -8,12 +8,13 @@ import type { IncidentBook } from '../../incidents/book';
 import type { Incident } from '../../incidents/model';
 import type { TimeFormatter } from '../../incidents/timeFormat';
 import type { ShareStatus } from './share';
+import { visibleText } from '../../protocol/visibleText';
 
 /** Longest title shown in the item itself; the tooltip has it whole. */
 const TITLE_CHARS = 24;
 
 export function shortTitle(title: string, max = TITLE_CHARS): string {
-  const flat = title.replace(/\s+/g, ' ').trim();
+  const flat = visibleText(title).replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
 }
 

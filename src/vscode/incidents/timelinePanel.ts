@@ -11,6 +11,7 @@ import type { TimeFormatter } from '../../incidents/timeFormat';
 import { SEVERITIES } from '../../runbooks/model';
 import { createTimelineDispatcher, type HostMessage, type IncidentView, type ShareView, type UpdateDraft, type WebviewRequest } from '../../protocol/timeline';
 import { timelineHtml } from './timelineHtml';
+import { visibleText } from '../../protocol/visibleText';
 
 export const TIMELINE_VIEW_TYPE = 'oncall.timeline';
 
@@ -154,7 +155,7 @@ class TimelinePanelHost {
 
   private setTitle(): void {
     const incident = this.deps.book.incident(this.incidentId);
-    this.panel.title = incident ? `${incident.id}: ${incident.title}` : this.incidentId;
+    this.panel.title = incident ? visibleText(`${incident.id}: ${incident.title}`) : this.incidentId;
   }
 
   private view(): IncidentView {

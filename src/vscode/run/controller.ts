@@ -1,15 +1,19 @@
 // Run and Copy: from an invocation to a record. The order matters and is the contract:
 // trust → block → placeholders → final command → danger confirmation → terminal → record.
 import * as vscode from 'vscode';
-import { CommandTextError, isSecretName, prepareCommand, renderCommand, renderForCopy, type CommandTemplate } from '../../shell/commandText';
+import { CommandTextError, isSecretName, prepareCommand, renderCommand, renderForCopy, renderWithNames, type CommandTemplate } from '../../shell/commandText';
 import { compileDangerPatterns, findDanger } from '../../shell/danger';
 import type { CodeBlock, DangerFinding, Placeholder, RunRecord } from '../../runbooks/model';
 import { explainInput } from '../../runbooks/placeholders';
 import { isRunnable } from '../../runbooks/runnable';
+import { outOfHistory } from '../../shell/history';
 import { runSteps } from '../../shell/runSteps';
 import { UserError, type CommandContext } from '../commandRegistry';
 import type { BaseServices, IncidentHook, RunbookService } from '../services';
+import { dangerNotice } from '../../shell/confirmText';
+import { describeTargets } from '../../shell/target';
 import { confirmDanger } from './confirm';
+import { runTargets } from './runTarget';
 import type { LastRuns } from './lastRuns';
 import { askForValues, keepsTerminalValue, PlaceholderMemory } from './prompts';
 import { pickBlock, resolveBlock } from './targets';
@@ -84,6 +88,7 @@ export class RunController {
       const markdown = await documentText(uri);
       const asked = await askForValues(prepared.placeholders, values, {
         memory: this.memory, scope, allowDash: block.allowDashValues, title: `Run: ${runbook.title}`,
+        danger: dangerNotice([...block.danger, ...findDanger(renderWithNames(prepared))], block.markedDangerous),
         describe: (p) => (markdown === undefined ? undefined : explainInput(markdown, p, block.startLine)),
       });
       if (!asked) return undefined;
@@ -106,6 +111,7 @@ export class RunController {
     this.memory.remember(scope, values);
 
     const findings = this.findings(block, rendered.text);
+    const targets = runTargets(rendered.maskedText);
     if (findings.length || block.markedDangerous) {
       const confirmed = await confirmDanger({
         runbookTitle: runbook.title,
@@ -114,6 +120,7 @@ export class RunController {
         findings,
         markedDangerous: block.markedDangerous,
         commandCount: rendered.steps.length,
+        targets,
       });
       if (!confirmed) {
         this.base.log.info(`run declined at the danger confirmation: ${runbook.relPath} block ${block.index} (${findings.map((f) => f.ruleId).join(', ') || 'marked dangerous'})`);
@@ -122,8 +129,8 @@ export class RunController {
     }
 
     const secrets = prepared.placeholders.filter((p) => isSecretName(p.name)).map((p) => values[p.name]).filter((v) => v.length > 0);
-    // A leading space keeps a command with a secret out of bash's history (HISTCONTROL=ignorespace).
-    const steps = secrets.length ? rendered.steps.map((s) => ` ${s}`) : rendered.steps;
+    // A leading space keeps a command with a secret out of the shell's history (after the terminal's history guard).
+    const steps = secrets.length ? rendered.steps.map(outOfHistory) : rendered.steps;
 
     const incident = this.incidents.activeIncidentId();
     const config = vscode.workspace.getConfiguration('oncall.run', uri);
@@ -140,10 +147,13 @@ export class RunController {
       const timeoutMs = Math.max(0.1, Number(config.get('shellIntegrationTimeoutSeconds', 5))) * 1000;
       const integration = await waitForShellIntegration(terminal, timeoutMs);
       if (integration && created) await waitForFirstPrompt(terminal);
-      const base = { runbookPath: runbook.path, runbookTitle: runbook.title, blockIndex: block.index, command: rendered.maskedText, terminalName: terminal.name, startedAt: startedAt.toISOString() };
+      const unguarded = secrets.length ? await this.terminals.guardHistory(terminal, integration, Math.max(timeoutMs, 30_000)) : undefined;
+      if (unguarded) throw new UserError(`Nothing was run: the command holds a secret, and ${unguarded}, so it could land in the shell's history.`);
+      const target = describeTargets(targets);
+      const base = { runbookPath: runbook.path, runbookTitle: runbook.title, blockIndex: block.index, command: rendered.maskedText, terminalName: terminal.name, startedAt: startedAt.toISOString(), ...(target ? { target } : {}) };
       if (!integration) {
         // Typed, not run: the engineer presses Enter (or not); we cannot know the outcome.
-        terminal.sendText(secrets.length ? ` ${rendered.line}` : rendered.line, false);
+        terminal.sendText(secrets.length ? outOfHistory(rendered.line) : rendered.line, false);
         this.terminals.abandon(terminal);
         record = {
           ...base,

@@ -33,6 +33,8 @@ export interface AskOptions {
   title: string;
   /** What the runbook says about an input, shown in its prompt. */
   describe?: (placeholder: Placeholder) => string | undefined;
+  /** Said before every value of a dangerous block. */
+  danger?: string;
 }
 
 /** A `$NAME` variable the runbook never sets: may be left empty (the terminal's own value is used). */
@@ -56,7 +58,7 @@ export async function askForValues(placeholders: readonly Placeholder[], given: 
   for (const [k, p] of missing.entries()) {
     const secret = isSecretName(p.name);
     const remembered = secret ? undefined : options.memory.last(options.scope, p.name);
-    const step = { title: `${options.title} (${k + 1}/${missing.length})`, explanation: options.describe?.(p), remembered };
+    const step = { title: `${options.danger ? '⚠ ' : ''}${options.title} (${k + 1}/${missing.length})`, danger: options.danger, explanation: options.describe?.(p), remembered };
     const value = p.options && p.options.length > 0 && !secret ? await pickValue(p, step, options.allowDash) : await typeValue(p, step, secret, options.allowDash);
     if (value === undefined) return undefined;
     values[p.name] = value;
@@ -66,6 +68,8 @@ export async function askForValues(placeholders: readonly Placeholder[], given: 
 
 interface Step {
   title: string;
+  /** The block is dangerous: said before the value is asked. */
+  danger: string | undefined;
   explanation: string | undefined;
   remembered: string | undefined;
 }
@@ -79,7 +83,7 @@ function typeValue(p: Placeholder, step: Step, secret: boolean, allowDash: boole
   ].filter(Boolean);
   return vscode.window.showInputBox({
     title: `${step.title}: ${p.raw}`,
-    prompt: `${step.explanation ? `${step.explanation} — ` : ''}Value for ${p.raw}${notes.length ? ` (${notes.join('; ')})` : ''}`,
+    prompt: `${step.danger ? `${step.danger} ` : ''}${step.explanation ? `${step.explanation} — ` : ''}Value for ${p.raw}${notes.length ? ` (${notes.join('; ')})` : ''}`,
     placeHolder: p.label !== undefined ? `the alert's ${p.label} label` : p.name,
     value: step.remembered,
     password: secret,
@@ -94,7 +98,7 @@ function pickValue(p: Placeholder, step: Step, allowDash: boolean): Promise<stri
   const ordered = step.remembered !== undefined && options.includes(step.remembered) ? [step.remembered, ...options.filter((o) => o !== step.remembered)] : options;
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
   pick.title = `${step.title}: ${p.raw}`;
-  pick.placeholder = step.explanation ?? `Pick a value for ${p.raw}, or type another`;
+  pick.placeholder = `${step.danger ? `${step.danger} ` : ''}${step.explanation ?? `Pick a value for ${p.raw}, or type another`}`;
   pick.ignoreFocusOut = true;
   const base: vscode.QuickPickItem[] = ordered.map((o) => ({ label: o, description: o === step.remembered ? 'used last in this incident' : undefined }));
   const update = () => {

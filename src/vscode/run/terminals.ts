@@ -4,6 +4,7 @@
 // running something (a block of ours, or a command typed by hand) makes us open another.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { historyGuard, historyShell } from '../../shell/history';
 import type { StepEnd, StepExecution, StepRunner } from '../../shell/runSteps';
 import { UserError } from '../commandRegistry';
 
@@ -52,6 +53,8 @@ export class RunTerminals implements vscode.Disposable {
   private readonly held = new Set<vscode.Terminal>();
   /** Terminals with a command typed but not run (no shell integration): never reused. */
   private readonly abandoned = new Set<vscode.Terminal>();
+  /** Terminals whose shell already leaves lines led by a space out of its history. */
+  private readonly historyGuarded = new Set<vscode.Terminal>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   /** `incidentTitle`: the title of an incident (by id), for its terminal's name. */
@@ -97,13 +100,43 @@ export class RunTerminals implements vscode.Disposable {
       shellPath: options.shellPath,
       ...(options.cwd ? { cwd: options.cwd } : {}),
       iconPath: new vscode.ThemeIcon(kind === 'incident' ? 'flame' : 'book'),
-      // Bash leaves lines that start with a space out of its history: we send secrets that way.
+      // Bash leaves lines that start with a space out of its history: we send secrets that way
+      // (guardHistory sets it again, and zsh's option, once the start-up files have run).
       env: { HISTCONTROL: 'ignorespace' },
       isTransient: true,
     });
     this.slots.push({ terminal, key });
     this.held.add(terminal);
     return { terminal, created: true };
+  }
+
+  /**
+   * Before the first command with a secret in a terminal: the line that makes its shell leave
+   * space-led lines out of the history (src/shell/history.ts), run once, after the user's
+   * start-up files, which may have reset the setting the terminal was started with. Resolves to
+   * why the guard could not be confirmed (then no secret may be sent), or undefined.
+   */
+  async guardHistory(terminal: vscode.Terminal, integration: vscode.TerminalShellIntegration | undefined, waitMs: number): Promise<string | undefined> {
+    if (this.historyGuarded.has(terminal)) return undefined;
+    const shell = historyShell((terminal.creationOptions as vscode.TerminalOptions).shellPath ?? '');
+    const guard = shell && historyGuard(shell);
+    if (!guard) {
+      this.historyGuarded.add(terminal);
+      return undefined;
+    }
+    if (!integration) {
+      // Typed with Enter before the command, which is typed without: the shell reads the guard first.
+      terminal.sendText(guard, true);
+      this.historyGuarded.add(terminal);
+      return undefined;
+    }
+    const { ended } = new ShellIntegrationRunner(terminal, integration).execute(guard);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const end = await Promise.race([ended, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), waitMs)))]);
+    clearTimeout(timer);
+    if (end?.exitCode !== 0) return end ? `the history guard ended with ${end.exitCode === null ? `an unknown exit code (${end.unknownReason ?? 'no reason given'})` : `exit code ${end.exitCode}`}` : `the history guard did not finish within ${Math.round(waitMs / 1000)} s`;
+    this.historyGuarded.add(terminal);
+    return undefined;
   }
 
   release(terminal: vscode.Terminal): void {
@@ -121,6 +154,7 @@ export class RunTerminals implements vscode.Disposable {
     this.executing.delete(terminal);
     this.held.delete(terminal);
     this.abandoned.delete(terminal);
+    this.historyGuarded.delete(terminal);
   }
 
   dispose(): void {
@@ -188,6 +222,12 @@ function describeExit(status: vscode.TerminalExitStatus | undefined): string {
  * lines, and the line bash reports can differ from ours (HISTCONTROL=ignoreboth makes it report
  * `$BASH_COMMAND`, the first simple command; a line starting with a space is not in history),
  * in which case VS Code starts a new execution object and ours never ends.
+ *
+ * A command is not sent right after the previous one ended: the end is reported at the start of
+ * the shell's prompt hook, and VS Code sends Ctrl+C before a command while it still sees text
+ * after the prompt (the previous line, until the new prompt is drawn). zsh takes that Ctrl+C
+ * inside its prompt hook, which then stops before marking the prompt, and shell integration
+ * misses the next command altogether (no start, no end).
  */
 export class ShellIntegrationRunner implements StepRunner {
   constructor(
@@ -199,6 +239,7 @@ export class ShellIntegrationRunner implements StepRunner {
     const output = new ChunkQueue();
     const tracked = new Set<vscode.TerminalShellExecution>();
     let started = false;
+    let settled = false;
     let settle!: (end: StepEnd) => void;
     const ended = new Promise<StepEnd>((resolve) => (settle = resolve));
     const finish = (end: StepEnd) => {
@@ -230,13 +271,30 @@ export class ShellIntegrationRunner implements StepRunner {
     const poll = setInterval(() => {
       if (this.terminal.exitStatus) finish({ exitCode: null, unknownReason: describeExit(this.terminal.exitStatus) });
     }, 1000);
-    const execution = this.integration.executeCommand(commandLine);
-    tracked.add(execution);
-    // Read at once: output that comes before the first read is lost.
-    pipe(execution);
-    void ended.then(() => output.close());
+    void promptDrawn(this.terminal).then(() => {
+      if (settled) return;
+      const execution = this.integration.executeCommand(commandLine);
+      tracked.add(execution);
+      // Read at once: output that comes before the first read is lost.
+      pipe(execution);
+    });
+    void ended.then(() => {
+      settled = true;
+      lastEnd.set(this.terminal, Date.now());
+      output.close();
+    });
     return { ended, output };
   }
+}
+
+/** When the last command run through shell integration ended, per terminal. */
+const lastEnd = new WeakMap<vscode.Terminal, number>();
+/** How long after an end the shell has drawn its next prompt (its prompt hook runs in between). */
+const PROMPT_SETTLE_MS = 400;
+
+function promptDrawn(terminal: vscode.Terminal): Promise<void> {
+  const since = Date.now() - (lastEnd.get(terminal) ?? 0);
+  return since >= PROMPT_SETTLE_MS ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, PROMPT_SETTLE_MS - since));
 }
 
 /** Chunks from one or more streams, as one stream that ends when closed. */

@@ -2,6 +2,7 @@
 // "Mark reviewed today" on staleness problems.
 import * as vscode from 'vscode';
 import { markReviewedEdit } from '../../runbooks/markReviewed';
+import type { RepositorySuggestion } from '../../runbooks/lint';
 import type { Problem } from '../../runbooks/model';
 import { localToday, type RunbookIndexService } from './service';
 
@@ -19,10 +20,28 @@ function toDiagnostic(p: Problem): vscode.Diagnostic {
   return d;
 }
 
+function toSuggestionDiagnostic(s: RepositorySuggestion): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), s.message, vscode.DiagnosticSeverity.Information);
+  d.source = DIAGNOSTIC_SOURCE;
+  d.code = s.ruleId;
+  return d;
+}
+
 export function registerDiagnostics(context: vscode.ExtensionContext, service: RunbookIndexService): void {
   const collection = vscode.languages.createDiagnosticCollection('oncall-runbooks');
+  // A convention most runbooks of a folder do not follow is one suggestion on the folder,
+  // not a warning on every file (see lintRepository).
+  const suggestions = vscode.languages.createDiagnosticCollection('oncall-runbook-suggestions');
+  const showSuggestions = () => {
+    suggestions.clear();
+    for (const { folder, suggestions: list } of service.lintSuggestions()) {
+      if (!folder || list.length === 0) continue;
+      suggestions.set(vscode.Uri.parse(folder), list.map(toSuggestionDiagnostic));
+    }
+  };
   context.subscriptions.push(
     collection,
+    suggestions,
     service.onDidChangeLint((paths) => {
       const entries: Array<[vscode.Uri, vscode.Diagnostic[] | undefined]> = [];
       for (const path of paths) {
@@ -31,6 +50,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, service: R
         entries.push([uri, problems.length > 0 ? problems.map(toDiagnostic) : undefined]);
       }
       collection.set(entries);
+      showSuggestions();
     }),
     vscode.languages.registerCodeActionsProvider({ language: 'markdown', scheme: 'file' }, new MarkReviewedFix(), {
       providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],

@@ -76,6 +76,10 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
     return this.index.all();
   }
 
+  byAlert(alert: string): readonly Runbook[] {
+    return this.index.byAlert(alert);
+  }
+
   async get(uri: vscode.Uri): Promise<Runbook | undefined> {
     if (uri.scheme !== 'file' && uri.scheme !== 'untitled') return undefined;
     const path = uri.fsPath;
@@ -334,9 +338,9 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
     return config;
   }
 
-  /** Repository-level lint suggestions (conventions most runbooks do not follow), per workspace folder. */
-  lintSuggestions(): RepositorySuggestion[] {
-    return [...this.fits.values()].flatMap((f) => f.suggestions);
+  /** Repository-level lint suggestions (conventions most runbooks do not follow), per workspace folder URI. */
+  lintSuggestions(): Array<{ folder: string; suggestions: readonly RepositorySuggestion[] }> {
+    return [...this.fits].map(([folder, fit]) => ({ folder, suggestions: fit.suggestions }));
   }
 
   private lintContext(): LintContext {

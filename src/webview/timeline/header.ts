@@ -3,6 +3,7 @@
 import type { SaveState } from '../../incidents/model';
 import type { IncidentView, SeverityChoice } from '../../protocol/timeline';
 import { el } from '../dom';
+import { visibleText } from '../../protocol/visibleText';
 import { badge } from '../toolkit';
 import { duration, formatTime, renderShare, STATUS_NAMES, timeFormatter } from './render';
 
@@ -33,7 +34,7 @@ export class Header {
     this.view = view;
     this.severities = severities;
     const i = view.incident;
-    this.title.textContent = `${i.id}: ${i.title}`;
+    this.title.textContent = visibleText(`${i.id}: ${i.title}`);
     this.title.title = `${i.id}: ${i.title}`;
     document.title = `${i.id}: ${i.title}`;
     const name = this.severities.find((s) => s.level === i.severity)?.label ?? i.severity;
@@ -69,7 +70,7 @@ export class Header {
         this.nextUpdate.textContent = `Status update overdue by ${duration(-left)} (due ${due})`;
         this.nextUpdate.classList.add('overdue');
       } else {
-        this.nextUpdate.textContent = `Next update due ${due}, in ${duration(left)}${s.snoozedUntil ? ` (snoozed: ${s.snoozeReason ?? ''})` : ''}`;
+        this.nextUpdate.textContent = `Next update due ${due}, in ${duration(left)}${s.snoozedUntil ? ` (snoozed: ${visibleText(s.snoozeReason ?? '')})` : ''}`;
       }
     }
     this.nextUpdate.title = timeFormatter().style.display === 'utc' ? 'Times in UTC' : `Times in ${timeFormatter().inputZoneLabel(now)}`;

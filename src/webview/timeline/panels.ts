@@ -6,6 +6,7 @@ import { MILESTONES, ROLES, STATUSES, type IncidentStatus, type Milestone, type 
 import type { IncidentView, SeverityChoice } from '../../protocol/timeline';
 import { radioGroup, setHint, textArea, textField } from '../controls';
 import { el } from '../dom';
+import { visibleText } from '../../protocol/visibleText';
 import { button } from '../toolkit';
 import type { Actions } from './actions';
 import type { Panel } from './drawer';
@@ -163,7 +164,7 @@ export function rolesPanel(ctx: PanelContext): Panel {
     onOpen: () => {
       const i = ctx.view()?.incident;
       const text = ROLES.filter((r) => i?.roles[r]).map((r) => `${ROLE_NAMES[r]}: ${i!.roles[r]}`).join(' · ');
-      holders.textContent = text ? `Now: ${text}` : 'No roles assigned yet.';
+      holders.textContent = text ? visibleText(`Now: ${text}`) : 'No roles assigned yet.';
       person.value = label(group.value ?? 'commander') ?? '';
     },
     focusFirst: () => group.focus(),

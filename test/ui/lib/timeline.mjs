@@ -82,3 +82,11 @@ export async function axeScan(frame) {
     };
   });
 }
+
+/**
+ * User text as the panel shows it: direction overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069) written out as code points, so they cannot reorder the rest of a line.
+ */
+export function asShown(text) {
+  return text.replace(/[\u202A-\u202E\u2066-\u2069]/g, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase()}]`);
+}

@@ -3,18 +3,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { CommandTextError, prepareCommand, renderCommand, type RenderedCommand } from '../../../src/shell/commandText';
-import type { Placeholder } from '../../../src/runbooks/model';
 import { MAX_VALUE_LENGTH, quoteAnsiC, quotePosix, refuseValue, shellDialect } from '../../../src/shell/quote';
-import { hasShell, records, runScript, tempDir, typeIntoInteractiveBash } from './shells';
+import { hasShell, placeholdersOf, records, runScript, tempDir, typeIntoInteractiveBash } from './shells';
 
-/** Placeholders as the parser finds them: `<name>`, offsets into the block text. */
-export function placeholdersOf(text: string): Placeholder[] {
-  const out: Placeholder[] = [];
-  const re = /<([a-z][a-z0-9_]*)>/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) out.push({ name: m[1], style: 'angle', raw: m[0], offset: m.index, quoted: null });
-  return out;
-}
 
 /** Block templates that print `<v>` in different quote contexts, NUL-terminated; `expect` gives what comes back. */
 interface Template {
