@@ -7,7 +7,8 @@
 //    it, in B's list once fetched, taken in and rendered). Next to it, the floor: a push and a
 //    fetch back to back through the same kind of repository, with no interval to wait for.
 // 2. One sync of an incident with 10 writers × 1,000 events (fetch, checks, take-in), next to
-//    a plain `git fetch` of the same refs and a JSON parse of the same records.
+//    a plain `git fetch` of the same refs and a JSON parse of the same records; then the same
+//    through the shared branch (the fallback for hosts that refuse custom refs).
 // 3. Startup with 1,000 past incidents in the store: the first load (every journal read, the
 //    summary cache written) and the next (resolved incidents listed from the cache), next to
 //    the floor of listing and stat-ing every file of the store.
@@ -18,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { ShareTransport } from '../src/git/incidentBranch';
 import { IncidentSync } from '../src/git/incidentSync';
 import { IncidentBook } from '../src/incidents/book';
 import { createEventIdGenerator } from '../src/incidents/ids';
@@ -40,11 +42,11 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: Number(process.hrtime.bigint() - t) / 1e6, value };
 }
 
-function installation(base: string, name: string, writer: string) {
+function installation(base: string, name: string, writer: string, transport: ShareTransport = 'refs') {
   const dir = path.join(base, name);
   const journal = new Journal({ fs: nodeJournalFs(), root: path.join(dir, 'incidents') });
   const book = new IncidentBook({ journal, clock: Date.now, newEventId: createEventIdGenerator(Date.now, (n) => randomBytes(n)), author: () => name, writer: () => writer });
-  const sync = new IncidentSync({ dir: path.join(dir, 'share'), book, writer, name: () => name, clock: Date.now });
+  const sync = new IncidentSync({ dir: path.join(dir, 'share'), book, writer, name: () => name, clock: Date.now, transport: () => transport });
   return { dir, journal, book, sync };
 }
 
@@ -53,10 +55,10 @@ const writerId = (i: number) => `w${String(i).padStart(10, '0')}`;
 // ---------------------------------------------------------------------------------------------
 // 2. One sync of 10 writers × 1,000 events
 
-async function tenWriters(base: string): Promise<string[]> {
-  const remote = path.join(base, 'ten.git');
+async function tenWriters(base: string, transport: ShareTransport): Promise<string[]> {
+  const remote = path.join(base, `ten-${transport}.git`);
   execFileSync('git', ['init', '--bare', '--quiet', remote]);
-  const first = installation(base, 'writer-0', writerId(0));
+  const first = installation(base, `${transport}-writer-0`, writerId(0), transport);
   await first.book.load();
   const inc = await first.book.declare({ title: 'Ten writers', severity: 'SEV2' });
   await first.book.markShared(inc.id);
@@ -64,7 +66,7 @@ async function tenWriters(base: string): Promise<string[]> {
   await first.sync.sync({ only: [inc.id], fetch: false });
   const text = 'Checked the replica lag on db-7: 40 s and climbing; failing over the read pool next';
   for (let w = 0; w < 10; w++) {
-    const r = w === 0 ? first : installation(base, `writer-${w}`, writerId(w));
+    const r = w === 0 ? first : installation(base, `${transport}-writer-${w}`, writerId(w), transport);
     if (w > 0) {
       await r.book.load();
       await r.sync.sync({ defaultRemote: remote });
@@ -79,7 +81,7 @@ async function tenWriters(base: string): Promise<string[]> {
     if (res.errors.length > 0) throw new Error(res.errors.map((e) => e.message).join('; '));
     await r.journal.close();
   }
-  log('10 writers × 1,000 events pushed');
+  log(`10 writers × 1,000 events pushed (${transport})`);
   const rows: string[] = [];
   const samples: number[] = [];
   const gitOnly: number[] = [];
@@ -87,7 +89,7 @@ async function tenWriters(base: string): Promise<string[]> {
   let taken = 0;
   let bytes = 0;
   for (let run = 0; run < 5; run++) {
-    const fresh = installation(base, `reader-${run}`, writerId(90 + run));
+    const fresh = installation(base, `${transport}-reader-${run}`, writerId(90 + run), transport);
     await fresh.book.load();
     const t = await timed(() => fresh.sync.sync({ defaultRemote: remote }));
     samples.push(t.ms);
@@ -95,9 +97,10 @@ async function tenWriters(base: string): Promise<string[]> {
     bytes = fresh.book.events(inc.id).reduce((n, e) => n + encodeRecord(e).length, 0);
     await fresh.journal.close();
     // Floor: git alone fetching the same refs into an empty repository.
-    const scratch = path.join(base, `scratch-${run}.git`);
+    const scratch = path.join(base, `${transport}-scratch-${run}.git`);
     execFileSync('git', ['init', '--bare', '--quiet', scratch]);
-    const g = await timed(async () => execFileSync('git', ['fetch', '--quiet', '--no-tags', remote, '+refs/oncall/incidents/*:refs/x/*'], { cwd: scratch }));
+    const refspec = transport === 'refs' ? '+refs/oncall/incidents/*:refs/x/*' : '+refs/heads/oncall/incidents:refs/x/branch';
+    const g = await timed(async () => execFileSync('git', ['fetch', '--quiet', '--no-tags', remote, refspec], { cwd: scratch }));
     gitOnly.push(g.ms);
     // Floor: parsing the same 10,000 records (no checksums, no checks).
     const records = Array.from({ length: 10_000 }, (_, i) => encodeRecord({ id: `e${i}`, incidentId: inc.id, time: new Date().toISOString(), author: 'x', writer: writerId(1), type: 'note', text } as TimelineEvent).toString('utf8'));
@@ -105,10 +108,11 @@ async function tenWriters(base: string): Promise<string[]> {
     parseOnly.push(p.ms);
   }
   const q = quantiles(samples);
-  rows.push('### One sync of 10 writers × 1,000 events', '');
-  rows.push(`A fresh installation fetches the incident (10 writer refs, ${taken} events, ${(bytes / 2 ** 20).toFixed(1)} MB of records), checks every record (checksum, shape, writer), and takes it in (shared copies written and flushed, merged, folded). 5 runs.`, '');
+  const where = transport === 'refs' ? '10 writer refs' : 'the shared branch `oncall/incidents`, 10 writer folders';
+  rows.push(`### One sync of 10 writers × 1,000 events (${transport === 'refs' ? 'writer refs' : 'through the shared branch'})`, '');
+  rows.push(`A fresh installation fetches the incident (${where}, ${taken} events, ${(bytes / 2 ** 20).toFixed(1)} MB of records), checks every record (checksum, shape, writer), and takes it in (shared copies written and flushed, merged, folded). 5 runs.`, '');
   rows.push('| measure | result | reference (same run) | ratio |', '|---|---|---|---|');
-  rows.push(`| one sync: fetch + check + take in (median of 5) | ${fmt(q.median)} (max ${fmt(q.max)}) | plain \`git fetch\` of the same refs: ${fmt(quantiles(gitOnly).median)} | ${(q.median / quantiles(gitOnly).median).toFixed(1)}x |`);
+  rows.push(`| one sync: fetch + check + take in (median of 5) | ${fmt(q.median)} (max ${fmt(q.max)}) | plain \`git fetch\` of the same ${transport === 'refs' ? 'refs' : 'branch'}: ${fmt(quantiles(gitOnly).median)} | ${(q.median / quantiles(gitOnly).median).toFixed(1)}x |`);
   rows.push(`| events on the timeline after it | ${taken} | 10 × 1,000 (the declaration and 9 joins among them) | — |`);
   rows.push(`| JSON.parse of 10,000 records (for scale) | ${fmt(quantiles(parseOnly).median)} | — | — |`);
   return rows;
@@ -286,7 +290,9 @@ async function main(): Promise<void> {
       out.push(...(await editorsRoundTrip(Number(process.env.BENCH_TEAM_NOTES ?? 100))), '');
     }
     log('part 2: ten writers');
-    out.push(...(await tenWriters(base)), '');
+    out.push(...(await tenWriters(base, 'refs')), '');
+    log('part 2b: ten writers through the shared branch');
+    out.push(...(await tenWriters(base, 'branch')), '');
     log('part 3: 1,000 past incidents');
     out.push(...(await pastIncidents(base)));
   } finally {

@@ -4,7 +4,7 @@
 // for scripts (JSON, SARIF, GitHub annotations) is in output.ts.
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { describeFsError, isNotFound } from '../fsErrors';
 import { FileModelCache, MemoryModelCache, type ModelCache } from '../runbooks/cache';
 import { RunbookIndex } from '../runbooks/index';
@@ -14,6 +14,7 @@ import { InlineParser, ParsePool, type RunbookParser } from '../runbooks/parsePo
 import { nodeSource } from '../runbooks/source';
 import { findingProblems, findingsFromEvents, FINDING_RULES } from '../incidents/runbookFindings';
 import { defaultJournalLocations, readIncidentEvents } from './incidentJournals';
+import { detailCounts } from '../runbooks/store';
 import { alertJson, alertText, cliProblem, githubAnnotations, indexJson, sarif, type FoundProblem } from './output';
 
 const USAGE = `Usage:
@@ -40,7 +41,7 @@ Options:
   --no-cache             parse every file afresh (the cache is neither read nor written)
   --cache-dir <dir>      where parsed models are cached (default: ${defaultCacheDir()})
   --exclude <glob>       leave out matching files or folders (node_modules and .git always are)
-  --workers <n>          parser worker threads (0: parse on the main thread)
+  --workers <n>          parser worker threads (0: parse on the main thread, under the same limits)
   --stale-days <n>       a runbook reviewed longer ago than this is stale (default 90)
   --required-sections    comma-separated headings every runbook needs (default: the sections most
                          of the repository's runbooks share)
@@ -209,7 +210,7 @@ async function run(argv: readonly string[]): Promise<number> {
 
   const cache = await openCache(parsed, root);
   const parser = makeParser(parsed.workers);
-  const index = new RunbookIndex({ source: nodeSource, parser, cache, roots: [root], exclude: parsed.exclude });
+  const index = new RunbookIndex({ source: nodeSource, parser, cache, roots: [root], exclude: parsed.exclude, quickFirst: false });
   try {
     await index.build();
   } finally {
@@ -223,9 +224,10 @@ async function run(argv: readonly string[]): Promise<number> {
 
   const all = index.all();
   for (const r of all) {
-    const unreadable = r.problems.find((p) => p.ruleId === 'parse-failed' && /could not be read/.test(p.message));
+    const unreadable = r.problems.find((p) => p.ruleId === 'parse-failed' && /could not be read|not valid UTF-8|NUL bytes/.test(p.message));
     if (unreadable) process.stderr.write(`oncall-runbooks: warning: ${r.relPath}: ${unreadable.message}\n`);
   }
+  for (const p of index.problems()) process.stderr.write(`oncall-runbooks: warning: ${relative(root, p.path)}: ${p.message}\n`);
   if (parsed.command === 'alert') return printAlert(index, parsed);
   if (parsed.command === 'index') return printIndex(all, parsed);
   const learned = parsed.noJournals ? new Map<string, Problem[]>() : await incidentProblems(all, parsed.journals ?? defaultJournalLocations(root));
@@ -241,7 +243,7 @@ function printAlert(index: RunbookIndex, options: Options): number {
 
 function printIndex(all: readonly Runbook[], options: Options): number {
   const runbooks = all.filter((r) => !r.isReadme);
-  const codeBlocks = runbooks.reduce((n, r) => n + r.codeBlocks.length, 0);
+  const codeBlocks = runbooks.reduce((n, r) => n + detailCounts(r).codeBlocks, 0);
   if (options.format === 'json') {
     process.stdout.write(`${JSON.stringify(indexJson(all), null, 2)}\n`);
     return 0;
@@ -250,7 +252,7 @@ function printIndex(all: readonly Runbook[], options: Options): number {
   for (const r of runbooks) {
     const alerts = [...new Set(r.alerts.map((a) => a.name))];
     const status = r.parseStatus === 'failed' ? '  [could not be parsed]' : '';
-    lines.push(`${r.relPath}  ${r.title}${alerts.length ? `  (${alerts.join(', ')})` : ''}  ${r.codeBlocks.length} code blocks${status}`);
+    lines.push(`${r.relPath}  ${r.title}${alerts.length ? `  (${alerts.join(', ')})` : ''}  ${detailCounts(r).codeBlocks} code blocks${status}`);
   }
   lines.push(`${runbooks.length} runbooks, ${codeBlocks} code blocks (${all.length - runbooks.length} READMEs not counted)`);
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -19,7 +19,10 @@ import { sharedCopyName } from '../incidents/journal';
 import type { TimelineEvent } from '../incidents/model';
 import { isRecord } from '../incidents/shape';
 import { checkWriterSegment, encodeWriterSegment, gitBlobId, mergeWithPrevious, MAX_SHARED_SEGMENT_BYTES, type SegmentProblem } from '../incidents/sharedSegment';
+import { pushThroughBranch } from './branchShare';
+import { FETCHED_BRANCH, SHARE_BRANCH, branchFolderKey, writerFolders, type ShareTransport, type TransportSetting } from './incidentBranch';
 import { FETCHED_NAMESPACE, REMOTE_NAMESPACE, fetchedRef, parseIncidentRef, writerRef } from './incidentRefs';
+import { pushFailureMessage, switchedToBranchMessage } from './shareMessages';
 import { ShareError, ShareRepo, withSyncLock } from './shareRepo';
 
 export interface IncidentShareState {
@@ -28,6 +31,8 @@ export interface IncidentShareState {
   /** Our commit last accepted by the remote, and how many of our events it held. */
   pushedTip?: string;
   pushedEvents?: number;
+  /** How those events were pushed (absent: through this writer's ref). */
+  pushedVia?: ShareTransport;
   sharedAt?: string;
   lastError?: { kind: string; message: string; at: string };
 }
@@ -46,9 +51,11 @@ export interface SharedProblem {
 interface StateFile {
   version: 1;
   incidents: Record<string, IncidentShareState>;
-  /** Fetched ref → tip already taken in. */
+  /** Fetched ref → tip already taken in; branch folder key → folder id already taken in. */
   imported: Record<string, string>;
   problems: SharedProblem[];
+  /** Remotes switched to the shared branch (they refused custom refs), with when. */
+  branchRemotes: Record<string, string>;
 }
 
 const MAX_PROBLEMS = 200;
@@ -64,6 +71,8 @@ export interface SyncResult {
   errors: ShareError[];
   /** Incidents seen on the remote for the first time. */
   discovered: string[];
+  /** Remotes switched to the shared branch during this sync (they refused custom refs). */
+  switched: string[];
 }
 
 export interface IncidentSyncOptions {
@@ -79,6 +88,26 @@ export interface IncidentSyncOptions {
   log?: (message: string) => void;
   maxSegmentBytes?: number;
   networkTimeoutMs?: number;
+  /** `oncall.incidents.shareTransport` (default `auto`). */
+  transport?: () => TransportSetting;
+  /** Waits between two pushes to the shared branch that lost a race (tests make it instant). */
+  branchPause?: (attempt: number) => Promise<void>;
+}
+
+/** One writer's segment as fetched: a writer ref's commit, or a writer's folder of the shared branch. */
+interface FetchedSource {
+  /** The state key remembering what was taken in (the fetched ref, or the branch folder key). */
+  key: string;
+  /** The commit holding the two files. */
+  tip: string;
+  /** Their folder in that commit ('' for a writer ref). */
+  path: string;
+  /** What is remembered once taken in: the ref's tip, or the folder's tree id. */
+  version: string;
+  incidentId: string;
+  writer: string;
+  /** A writer ref has a history of its own to check (a branch folder has not). */
+  history: boolean;
 }
 
 export class IncidentSync {
@@ -128,9 +157,16 @@ export class IncidentSync {
     });
   }
 
-  /** The ref this writer pushes an incident to. */
+  /** How this installation pushes to `remote`: the setting, or under `auto` what the remote accepted. */
+  transportFor(remote: string | undefined): ShareTransport {
+    const setting = this.options.transport?.() ?? 'auto';
+    if (setting !== 'auto') return setting;
+    return remote !== undefined && this.state.branchRemotes[remote] ? 'branch' : 'refs';
+  }
+
+  /** The ref this writer pushes an incident to (the shared branch for a remote that uses it). */
   refFor(id: string): string {
-    return writerRef(id, this.options.writer);
+    return this.transportFor(this.state.incidents[id]?.remote) === 'branch' ? SHARE_BRANCH : writerRef(id, this.options.writer);
   }
 
   /**
@@ -140,7 +176,7 @@ export class IncidentSync {
   async sync({ defaultRemote, fetch = true, only }: { defaultRemote?: string; fetch?: boolean; only?: readonly string[] } = {}): Promise<SyncResult> {
     return this.locked(async () => {
       await this.repo.prepare();
-      const result: SyncResult = { pushed: 0, fetched: 0, problems: [], errors: [], discovered: [] };
+      const result: SyncResult = { pushed: 0, fetched: 0, problems: [], errors: [], discovered: [], switched: [] };
       const remotes = new Set<string>();
       if (defaultRemote) remotes.add(defaultRemote);
       for (const s of Object.values(this.state.incidents)) if (s.remote) remotes.add(s.remote);
@@ -173,25 +209,99 @@ export class IncidentSync {
     });
   }
 
+  /** Pushes our events of the shared incidents of one remote, by the transport it uses. */
   private async pushAll(remote: string, result: SyncResult, only: readonly string[] | undefined, { onlyAfterNonFastForward = false } = {}): Promise<void> {
+    const ids = this.pending(remote, only, onlyAfterNonFastForward);
+    if (ids.length === 0) return;
+    if (this.transportFor(remote) === 'refs') {
+      const refused = await this.pushEachRef(remote, ids, result, onlyAfterNonFastForward);
+      if (refused.length === 0 || (this.options.transport?.() ?? 'auto') !== 'auto') return;
+      this.switchToBranch(remote, refused, result);
+    }
+    await this.pushBranch(remote, ids, result, onlyAfterNonFastForward);
+  }
+
+  /** The shared incidents of `remote` with something of ours to push. */
+  private pending(remote: string, only: readonly string[] | undefined, onlyAfterNonFastForward: boolean): string[] {
+    const ids: string[] = [];
     for (const [id, s] of Object.entries(this.state.incidents)) {
       if (s.remote !== remote || (only && !only.includes(id))) continue;
       if (onlyAfterNonFastForward && s.lastError?.kind !== 'notFastForward') continue;
       if (!this.options.book.incident(id)) continue;
       // A past incident not read since startup cannot have new events of ours (writing reads it first).
       if (!this.options.book.isLoaded(id) && !s.lastError) continue;
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  /** One push per incident to this writer's refs; returns the incidents whose ref the host refused. */
+  private async pushEachRef(remote: string, ids: readonly string[], result: SyncResult, onlyAfterNonFastForward: boolean): Promise<string[]> {
+    const refused: string[] = [];
+    for (const id of ids) {
+      const s = this.state.incidents[id];
       try {
         result.pushed += await this.pushIncident(id, s, remote);
-        // A refusal this sync already got over (its ref had moved; the retry landed) is no error.
-        if (onlyAfterNonFastForward) result.errors = result.errors.filter((e) => !(e.kind === 'notFastForward' && e.incidentId === id));
-        delete s.lastError;
+        this.succeeded(id, result, onlyAfterNonFastForward);
       } catch (err) {
-        const e = asShareError(err);
-        e.incidentId = id;
-        s.lastError = { kind: e.kind, message: e.message.slice(0, 500), at: new Date(this.options.clock()).toISOString() };
-        result.errors.push(e);
+        const e = this.failed(id, err, result);
+        if (e.kind === 'refusedRef') refused.push(id);
       }
     }
+    return refused;
+  }
+
+  /** The host refused custom refs: from now on this remote gets the shared branch (said once). */
+  private switchToBranch(remote: string, refused: readonly string[], result: SyncResult): void {
+    this.state.branchRemotes[remote] = new Date(this.options.clock()).toISOString();
+    result.errors = result.errors.filter((e) => !(e.kind === 'refusedRef' && e.incidentId !== undefined && refused.includes(e.incidentId)));
+    result.switched.push(remote);
+    this.log(switchedToBranchMessage(remote));
+  }
+
+  /** One commit to the shared branch for every incident of `ids` with new events of ours. */
+  private async pushBranch(remote: string, ids: readonly string[], result: SyncResult, onlyAfterNonFastForward: boolean): Promise<void> {
+    const { book, writer } = this.options;
+    try {
+      const landed = await pushThroughBranch({
+        repo: this.repo, remote, writer, name: this.options.name(), clock: this.options.clock, incidents: ids, pause: this.options.branchPause,
+        segment: async (id, onBranch, base) => {
+          if (onBranch && base && this.state.imported[branchFolderKey(id, writer)] !== onBranch) {
+            // Our folder holds what this machine did not write or take in (a lost store, a second
+            // copy of this installation): take it in first, so the folder written keeps all of it.
+            await this.takeInSources([{ key: branchFolderKey(id, writer), tip: base, path: `${id}/${writer}/`, version: onBranch, incidentId: id, writer, history: false }], remote, result);
+          }
+          await book.ensureLoaded(id);
+          const own = book.ownEvents(id);
+          return own.length > 0 ? encodeWriterSegment(id, writer, this.options.name(), own) : undefined;
+        },
+      });
+      for (const [id, folder] of landed.folders) {
+        const s = this.state.incidents[id];
+        const before = s.pushedVia === 'branch' ? s.pushedEvents ?? 0 : 0;
+        result.pushed += Math.max(0, folder.count - before);
+        Object.assign(s, { pushedVia: 'branch', pushedEvents: folder.count, ...(landed.commit ? { pushedTip: landed.commit } : {}) });
+        this.state.imported[branchFolderKey(id, writer)] = folder.oid;
+      }
+      for (const id of ids) this.succeeded(id, result, onlyAfterNonFastForward);
+    } catch (err) {
+      for (const id of ids) this.failed(id, err, result);
+    }
+  }
+
+  private succeeded(id: string, result: SyncResult, onlyAfterNonFastForward: boolean): void {
+    // A refusal this sync already got over (its ref had moved; the retry landed) is no error.
+    if (onlyAfterNonFastForward) result.errors = result.errors.filter((e) => !(e.kind === 'notFastForward' && e.incidentId === id));
+    delete this.state.incidents[id].lastError;
+  }
+
+  private failed(id: string, err: unknown, result: SyncResult): ShareError {
+    const base = asShareError(err);
+    const e = new ShareError(base.kind, base.message, base.output);
+    e.incidentId = id;
+    this.state.incidents[id].lastError = { kind: e.kind, message: e.message.slice(0, 500), at: new Date(this.options.clock()).toISOString() };
+    result.errors.push(e);
+    return e;
   }
 
   /** Pushes our events of one incident; returns how many the remote newly holds. */
@@ -223,23 +333,43 @@ export class IncidentSync {
     if (!outcome.ok) throw new ShareError(outcome.kind, pushFailureMessage(outcome.kind, outcome.message, ref), outcome.output);
     const before = s.pushedEvents ?? 0;
     s.pushedTip = tip;
+    delete s.pushedVia;
     s.pushedEvents = files.count;
     return Math.max(0, files.count - before);
   }
 
-  /** Checks and takes in every fetched writer segment whose tip changed since last time. */
+  /** Checks and takes in every fetched writer segment (refs and branch folders) that changed since last time. */
   private async takeIn(remote: string, result: SyncResult): Promise<void> {
-    const { book } = this.options;
-    const tips = await this.repo.refs(FETCHED_NAMESPACE);
-    const changed: { ref: string; tip: string; incidentId: string; writer: string }[] = [];
-    for (const [ref, tip] of tips) {
+    const branchTip = await this.repo.tip(FETCHED_BRANCH);
+    const changed = [...(await this.refSources()), ...(await this.branchSources(branchTip))].filter((c) => this.state.imported[c.key] !== c.version);
+    await this.takeInSources(changed, remote, result);
+    // Only once every folder of it was taken in (a sync killed before looks at it again).
+    if (branchTip) this.state.imported[FETCHED_BRANCH] = branchTip;
+  }
+
+  private async refSources(): Promise<FetchedSource[]> {
+    const out: FetchedSource[] = [];
+    for (const [ref, tip] of await this.repo.refs(FETCHED_NAMESPACE)) {
       const parsed = parseIncidentRef(ref, FETCHED_NAMESPACE);
-      if (!parsed || this.state.imported[ref] === tip) continue;
-      changed.push({ ref, tip, ...parsed });
+      if (parsed) out.push({ key: ref, tip, path: '', version: tip, history: true, ...parsed });
     }
+    return out;
+  }
+
+  private async branchSources(tip: string | undefined): Promise<FetchedSource[]> {
+    // Unchanged since the last look: no folder can have changed (skips listing the tree).
+    if (!tip || this.state.imported[FETCHED_BRANCH] === tip) return [];
+    return writerFolders(await this.repo.listTree(tip, { folders: true })).map((f) => ({
+      key: branchFolderKey(f.incidentId, f.writer), tip, path: `${f.incidentId}/${f.writer}/`, version: f.oid, incidentId: f.incidentId, writer: f.writer, history: false,
+    }));
+  }
+
+  /** Checks each segment (size, claim, checksums, writers), takes in what passes, sets aside the rest. */
+  private async takeInSources(changed: readonly FetchedSource[], remote: string, result: SyncResult): Promise<void> {
+    const { book } = this.options;
     if (changed.length === 0) return;
     const max = this.options.maxSegmentBytes ?? MAX_SHARED_SEGMENT_BYTES;
-    const files = await this.repo.readWriterFiles(changed, max);
+    const files = await this.repo.readWriterFiles(changed.map((c) => ({ tip: c.tip, path: c.path })), max);
     for (const [i, c] of changed.entries()) {
       const f = files[i];
       const known = book.incident(c.incidentId) !== undefined;
@@ -251,8 +381,8 @@ export class IncidentSync {
         maxBytes: max,
       });
       const problems: SegmentProblem[] = [...checked.problems];
-      const previousTip = this.state.imported[c.ref];
-      if (previousTip && !(await this.repo.isAncestor(previousTip, c.tip))) {
+      const previousTip = this.state.imported[c.key];
+      if (c.history && previousTip && !(await this.repo.isAncestor(previousTip, c.tip))) {
         problems.push({ kind: 'malformed', line: 0, reason: 'the writer history was rewritten (the new tip does not descend from the one taken before); events taken before are kept' });
       }
       let added = 0;
@@ -260,7 +390,7 @@ export class IncidentSync {
         added = await this.takeInEvents(c.incidentId, c.writer, checked.events, problems);
       }
       if (problems.length > 0) await this.recordProblems(c, problems, checked.quarantined, result);
-      this.state.imported[c.ref] = c.tip;
+      this.state.imported[c.key] = c.version;
       if (added > 0 || checked.events.length > 0) {
         const s = (this.state.incidents[c.incidentId] ??= {});
         s.remote ??= remote;
@@ -288,15 +418,15 @@ export class IncidentSync {
     return fresh;
   }
 
-  private async recordProblems(c: { incidentId: string; writer: string; tip: string }, problems: SegmentProblem[], bad: Buffer, result: SyncResult): Promise<void> {
+  private async recordProblems(c: FetchedSource, problems: SegmentProblem[], bad: Buffer, result: SyncResult): Promise<void> {
     let quarantinedTo: string | undefined;
     const at = new Date(this.options.clock()).toISOString();
     const note = problems.map((p) => `line ${p.line}: ${p.kind}: ${p.reason}`).join('\n');
     try {
       quarantinedTo = await this.options.book.journal.writeQuarantine(
         c.incidentId,
-        `shared-${c.writer}-${c.tip.slice(0, 12)}.bad`,
-        Buffer.concat([Buffer.from(`# Set aside from ${c.writer}'s segment at ${c.tip} (${at}):\n# ${note.replace(/\n/g, '\n# ')}\n`, 'utf8'), bad]),
+        `shared-${c.writer}-${c.version.slice(0, 12)}.bad`,
+        Buffer.concat([Buffer.from(`# Set aside from ${c.writer}'s segment at ${c.tip}${c.path ? `:${c.path}` : ''} (${at}):\n# ${note.replace(/\n/g, '\n# ')}\n`, 'utf8'), bad]),
       );
     } catch (err) {
       this.log(`could not write the quarantine file for ${c.incidentId}/${c.writer}: ${String(err)}`);
@@ -305,7 +435,7 @@ export class IncidentSync {
       const problem: SharedProblem = { incidentId: c.incidentId, writer: c.writer, kind: p.kind, reason: p.reason, line: p.line, at, ...(quarantinedTo ? { quarantinedTo } : {}) };
       this.state.problems.push(problem);
       result.problems.push(problem);
-      this.log(`shared segment of ${c.incidentId} from ${c.writer} (${c.tip.slice(0, 12)}): line ${p.line}: ${p.kind}: ${p.reason}`);
+      this.log(`shared segment of ${c.incidentId} from ${c.writer} (${c.version.slice(0, 12)}${c.path ? ' on the shared branch' : ''}): line ${p.line}: ${p.kind}: ${p.reason}`);
     }
     if (this.state.problems.length > MAX_PROBLEMS) this.state.problems.splice(0, this.state.problems.length - MAX_PROBLEMS);
   }
@@ -321,24 +451,8 @@ function asShareError(err: unknown): ShareError {
   return new ShareError('other', err instanceof Error ? err.message : String(err));
 }
 
-/** What to tell a person when a push did not land. */
-export function pushFailureMessage(kind: string, detail: string, ref: string): string {
-  switch (kind) {
-    case 'refusedRef':
-      return `The remote refused ${ref} (${detail}). Incidents are shared under ${REMOTE_NAMESPACE}, outside branches and tags, and some hosts accept only branches and tags. Ask for refs under ${REMOTE_NAMESPACE} to be allowed; the fallback for such hosts is a dedicated branch whose files are per writer (so merges are unions), which this version does not offer yet (see "Sharing incidents" in the README). Your events are safe in the local journal.`;
-    case 'notFastForward':
-      return `The remote's ${ref} moved on without this machine (${detail}); it is fetched and the next push builds on both. Nothing is forced.`;
-    case 'unreachable':
-      return `The remote could not be reached (${detail}). Events stay in the local journal and are shared when it is back.`;
-    case 'auth':
-      return `The remote refused the credentials (${detail}). Events stay in the local journal.`;
-    default:
-      return `Pushing ${ref} failed: ${detail}`;
-  }
-}
-
 function emptyState(): StateFile {
-  return { version: 1, incidents: {}, imported: {}, problems: [] };
+  return { version: 1, incidents: {}, imported: {}, problems: [], branchRemotes: {} };
 }
 
 async function readState(file: string): Promise<StateFile> {
@@ -357,13 +471,19 @@ async function readState(file: string): Promise<StateFile> {
         ...(typeof s.remote === 'string' ? { remote: s.remote } : {}),
         ...(typeof s.pushedTip === 'string' ? { pushedTip: s.pushedTip } : {}),
         ...(typeof s.pushedEvents === 'number' ? { pushedEvents: s.pushedEvents } : {}),
+        ...(s.pushedVia === 'branch' || s.pushedVia === 'refs' ? { pushedVia: s.pushedVia } : {}),
         ...(typeof s.sharedAt === 'string' ? { sharedAt: s.sharedAt } : {}),
         ...(isRecord(s.lastError) ? { lastError: s.lastError as IncidentShareState['lastError'] } : {}),
       };
     }
   }
   if (isRecord(raw.imported)) {
-    for (const [ref, tip] of Object.entries(raw.imported)) if (typeof tip === 'string' && ref.startsWith(FETCHED_NAMESPACE)) state.imported[ref] = tip;
+    for (const [ref, tip] of Object.entries(raw.imported)) {
+      if (typeof tip === 'string' && (ref.startsWith(FETCHED_NAMESPACE) || ref === FETCHED_BRANCH || ref.startsWith(`${FETCHED_BRANCH}/`))) state.imported[ref] = tip;
+    }
+  }
+  if (isRecord(raw.branchRemotes)) {
+    for (const [remote, since] of Object.entries(raw.branchRemotes)) if (typeof since === 'string') state.branchRemotes[remote] = since;
   }
   if (Array.isArray(raw.problems)) state.problems = raw.problems.filter(isRecord).slice(-MAX_PROBLEMS) as unknown as SharedProblem[];
   return state;
@@ -381,4 +501,4 @@ async function writeState(file: string, state: StateFile): Promise<void> {
   await fsp.rename(tmp, file);
 }
 
-export { REMOTE_NAMESPACE };
+export { REMOTE_NAMESPACE, pushFailureMessage };

@@ -11,6 +11,7 @@ import {
   checkRemoteUrl, classifyPushFailure, commitObject, isObjectId, isRemoteName, parseCatFileBatch, parsePushPorcelain, parseRefList, treeInput,
   type BatchEntry, type CommitSpec, type PushFailureKind,
 } from './incidentRefs';
+import { BRANCH_FETCH_REFSPEC, FETCHED_BRANCH, SHARE_BRANCH, mktreeInput, parseLsTree, type TreeEntry } from './incidentBranch';
 import { GitTimeoutError, GitUnavailableError, runGitBinary, type GitBinaryOutput } from './run';
 
 export interface ShareRepoOptions {
@@ -41,8 +42,9 @@ export type PushOutcome =
   | { ok: false; kind: PushFailureKind; message: string; output: string };
 
 export interface WriterFiles {
-  ref: string;
   tip: string;
+  /** The folder of the two files in the commit's tree ('' for a writer ref, `<incident>/<writer>/` on the branch). */
+  path: string;
   events?: BatchEntry;
   writer?: BatchEntry;
 }
@@ -131,14 +133,42 @@ export class ShareRepo {
     return oid;
   }
 
-  /** Writes a writer's commit (events + writer.json) on top of `parents`; returns its id. */
-  async writeWriterCommit(files: { events: Uint8Array; writer: Uint8Array }, commit: Omit<CommitSpec, 'tree'>): Promise<{ commit: string; eventsBlob: string }> {
+  /** Writes a writer's two files and their tree; returns the ids. */
+  async writeWriterTree(files: { events: Uint8Array; writer: Uint8Array }): Promise<{ tree: string; eventsBlob: string; writerBlob: string }> {
     const eventsBlob = await this.hashObject('blob', files.events);
     const writerBlob = await this.hashObject('blob', files.writer);
     const tree = (await this.must(['mktree'], treeInput([{ name: EVENTS_FILE, blob: eventsBlob }, { name: WRITER_FILE, blob: writerBlob }]))).toString('utf8').trim();
     if (!isObjectId(tree)) throw new ShareError('local', 'git mktree gave no object id');
-    const oid = await this.hashObject('commit', commitObject({ ...commit, tree }));
-    return { commit: oid, eventsBlob };
+    return { tree, eventsBlob, writerBlob };
+  }
+
+  /** Writes a writer's commit (events + writer.json) on top of `parents`; returns its id. */
+  async writeWriterCommit(files: { events: Uint8Array; writer: Uint8Array }, commit: Omit<CommitSpec, 'tree'>): Promise<{ commit: string; eventsBlob: string }> {
+    const { tree, eventsBlob } = await this.writeWriterTree(files);
+    return { commit: await this.writeCommit({ ...commit, tree }), eventsBlob };
+  }
+
+  /** Writes a commit object (text built by us, see commitObject); returns its id. */
+  async writeCommit(spec: CommitSpec): Promise<string> {
+    return this.hashObject('commit', commitObject(spec));
+  }
+
+  /** Writes a tree of these entries (names byte for byte, `mktree -z`); returns its id. */
+  async writeTree(entries: readonly TreeEntry[]): Promise<string> {
+    const tree = (await this.must(['mktree', '-z'], mktreeInput(entries))).toString('utf8').trim();
+    if (!isObjectId(tree)) throw new ShareError('local', 'git mktree gave no object id');
+    return tree;
+  }
+
+  /**
+   * The entries of a tree (or of a commit's tree) here: its own entries, or with `folders` every
+   * folder below it, recursively, named by path (`ls-tree -r -d`). Output is bounded.
+   */
+  async listTree(treeish: string, { folders = false } = {}): Promise<TreeEntry[]> {
+    if (!isObjectId(treeish)) throw new Error('bad tree id');
+    const r = await this.git(['ls-tree', '-z', ...(folders ? ['-r', '-d'] : []), treeish], { maxOutputBytes: MAX_TREE_LISTING_BYTES });
+    if (r.exitCode !== 0) throw new ShareError('local', `git ls-tree failed in the sharing repository: ${r.stderr.trim().slice(0, 300)}`, r.stderr);
+    return parseLsTree(r.stdout);
   }
 
   /** The events blob of a commit here (to tell whether anything changed). */
@@ -149,15 +179,18 @@ export class ShareRepo {
 
   /** Moves a ref from `expected` (undefined: must not exist) to `next`, atomically. */
   async updateRef(ref: string, next: string, expected: string | undefined): Promise<void> {
-    if (!ref.startsWith(REMOTE_NAMESPACE) && !ref.startsWith(FETCHED_NAMESPACE)) throw new Error(`not an incident ref: ${ref}`);
+    if (!ref.startsWith(REMOTE_NAMESPACE) && !ref.startsWith(FETCHED_NAMESPACE) && ref !== FETCHED_BRANCH) throw new Error(`not an incident ref: ${ref}`);
     if (!isObjectId(next) || (expected !== undefined && !isObjectId(expected))) throw new Error('bad object id');
     await this.must(['update-ref', ref, next, expected ?? ZERO_OID]);
   }
 
-  /** Pushes one commit to a writer ref on the remote: never forced, so only a fast-forward lands. */
+  /**
+   * Pushes one commit to a writer ref (or the shared branch) on the remote: never forced, so
+   * only a fast-forward lands.
+   */
   async push(remote: string, commit: string, ref: string): Promise<PushOutcome> {
     requireRemote(remote);
-    if (!isObjectId(commit) || !ref.startsWith(REMOTE_NAMESPACE)) throw new Error('bad push');
+    if (!isObjectId(commit) || !(ref.startsWith(REMOTE_NAMESPACE) || ref === SHARE_BRANCH)) throw new Error('bad push');
     this.pushes += 1;
     const r = await this.git(['push', '--porcelain', '--no-verify', '--', remote, `${commit}:${ref}`], { network: true });
     const refs = parsePushPorcelain(r.stdout.toString('utf8'));
@@ -169,10 +202,14 @@ export class ShareRepo {
     return { ok: false, kind, message: detail, output: `${r.stdout.toString('utf8')}\n${r.stderr}`.trim() };
   }
 
-  /** Fetches every incident ref of the remote into the private namespace. */
-  async fetch(remote: string): Promise<void> {
+  /**
+   * Fetches every incident ref and the shared branch of the remote into the private namespace
+   * (`branchOnly`: just the branch, to rebuild a push that lost a race).
+   */
+  async fetch(remote: string, { branchOnly = false } = {}): Promise<void> {
     requireRemote(remote);
-    const r = await this.git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--prune', '--', remote, FETCH_REFSPEC], { network: true });
+    const refspecs = branchOnly ? [BRANCH_FETCH_REFSPEC] : [FETCH_REFSPEC, BRANCH_FETCH_REFSPEC];
+    const r = await this.git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--prune', '--', remote, ...refspecs], { network: true });
     if (r.exitCode !== 0) {
       const kind = classifyPushFailure([], r.stderr);
       throw new ShareError(kind === 'other' ? 'unreachable' : kind, `could not fetch from the remote: ${r.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${r.exitCode}`}`, r.stderr);
@@ -180,11 +217,13 @@ export class ShareRepo {
   }
 
   /**
-   * The two files of each writer commit: sizes first (`--batch-check`), then the contents of
-   * those no bigger than `maxBytes` (`--batch`), in one git call each however many writers.
+   * The two files of each writer commit (or of a writer's folder in a commit of the branch):
+   * sizes first (`--batch-check`), then the contents of those no bigger than `maxBytes`
+   * (`--batch`), in one git call each however many writers.
    */
-  async readWriterFiles(tips: { ref: string; tip: string }[], maxBytes: number): Promise<WriterFiles[]> {
-    const names = tips.flatMap((t) => [`${t.tip}:${EVENTS_FILE}`, `${t.tip}:${WRITER_FILE}`]);
+  async readWriterFiles(tips: { tip: string; path: string }[], maxBytes: number): Promise<WriterFiles[]> {
+    for (const t of tips) if (!isObjectId(t.tip) || !/^([A-Za-z0-9-]+\/[A-Za-z0-9-]+\/)?$/.test(t.path)) throw new Error('bad writer files');
+    const names = tips.flatMap((t) => [`${t.tip}:${t.path}${EVENTS_FILE}`, `${t.tip}:${t.path}${WRITER_FILE}`]);
     if (names.length === 0) return [];
     const sizes = await this.batch(names, false);
     const wanted = sizes.filter((e): e is Extract<BatchEntry, { oid: string }> => !('missing' in e) && e.type === 'blob' && e.size <= maxBytes);
@@ -196,7 +235,7 @@ export class ShareRepo {
     }
     return tips.map((t, i) => {
       const pick = (j: number) => contents.get(names[j]) ?? sizes[j];
-      return { ref: t.ref, tip: t.tip, events: pick(i * 2), writer: pick(i * 2 + 1) };
+      return { tip: t.tip, path: t.path, events: pick(i * 2), writer: pick(i * 2 + 1) };
     });
   }
 
@@ -207,6 +246,9 @@ export class ShareRepo {
     return parseCatFileBatch(r.stdout, names, withContent);
   }
 }
+
+/** A listing of the shared branch's folders bigger than this is refused (a hostile branch). */
+const MAX_TREE_LISTING_BYTES = 64 * 1024 * 1024;
 
 function requireRemote(remote: string): void {
   const problem = checkRemoteUrl(remote);

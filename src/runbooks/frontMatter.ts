@@ -8,6 +8,8 @@ import type { Problem, RunbookMetadata, Severity } from './model';
 
 /** Front matter larger than this is not read (a runbook's metadata is a few hundred bytes). */
 export const MAX_FRONT_MATTER_BYTES = 64 * 1024;
+/** YAML errors reported per file. */
+const MAX_YAML_ERRORS = 10;
 /** Aliases expanded when converting YAML to data: real front matter needs none. */
 const MAX_ALIAS_COUNT = 10;
 
@@ -53,8 +55,11 @@ export function findFrontMatterEnd(lines: readonly string[]): { kind: 'yaml' | '
   return null;
 }
 
-/** Reads the front matter of a file split into lines. Never throws. */
-export function readFrontMatter(lines: readonly string[]): FrontMatter {
+/**
+ * Reads the front matter of a file split into lines. Never throws. A block larger than
+ * `maxBytes` is not read (the quick pass on the extension host reads only small ones).
+ */
+export function readFrontMatter(lines: readonly string[], maxBytes = MAX_FRONT_MATTER_BYTES): FrontMatter {
   const none: FrontMatter = { kind: null, startLine: -1, endLine: -1, metadata: emptyMetadata(), problems: [], explainedNames: [] };
   const found = findFrontMatterEnd(lines);
   if (!found) {
@@ -70,18 +75,28 @@ export function readFrontMatter(lines: readonly string[]): FrontMatter {
   }
   const result: FrontMatter = { ...none, kind: found.kind, startLine: 0, endLine: found.endLine };
   const body = lines.slice(1, found.endLine).join('\n');
-  if (body.length > MAX_FRONT_MATTER_BYTES) {
+  if (body.length > maxBytes) {
     result.problems.push({
       ruleId: 'front-matter-invalid',
       severity: 'warning',
-      message: `Front matter is larger than ${MAX_FRONT_MATTER_BYTES / 1024} KB and was not read.`,
+      message: `Front matter is larger than ${maxBytes / 1024} KB and was not read.`,
       line: 0,
+    });
+    return result;
+  }
+  const deep = tooDeep(body);
+  if (deep !== undefined) {
+    result.problems.push({
+      ruleId: 'front-matter-invalid',
+      severity: 'warning',
+      message: `Front matter nests deeper than ${MAX_FRONT_MATTER_DEPTH} levels (line ${deep + 2}) and was not read.`,
+      line: deep + 1,
     });
     return result;
   }
   try {
     const parsed = found.kind === 'yaml' ? parseYaml(body) : parseToml(body);
-    for (const p of parsed.problems) result.problems.push({ ...p, line: p.line + 1 });
+    for (const p of parsed.problems.slice(0, MAX_YAML_ERRORS)) result.problems.push({ ...p, line: p.line + 1 });
     if (parsed.data) applySchema(parsed.data, parsed.keyLines, result);
   } catch (err) {
     // The yaml package reports through `errors`, but a thrown error must not stop indexing.
@@ -93,6 +108,40 @@ export function readFrontMatter(lines: readonly string[]): FrontMatter {
     });
   }
   return result;
+}
+
+/** Brackets or indentation deeper than this are not given to the YAML parser (it recurses). */
+const MAX_FRONT_MATTER_DEPTH = 32;
+
+/**
+ * The first line (0-based, in the body) where `[`/`{` nest, or indentation goes, deeper than
+ * MAX_FRONT_MATTER_DEPTH; undefined when none does. Brackets inside quotes count too: erring
+ * on the safe side, since the YAML parser recurses once per level and very deep input has
+ * been seen to crash the process, not just throw.
+ */
+function tooDeep(body: string): number | undefined {
+  let depth = 0;
+  let line = 0;
+  let indent = 0;
+  let inIndent = true;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '\n') {
+      line++;
+      indent = 0;
+      inIndent = true;
+      continue;
+    }
+    if (inIndent && c === ' ') {
+      if (++indent > MAX_FRONT_MATTER_DEPTH * 4) return line;
+      continue;
+    }
+    inIndent = false;
+    if (c === '[' || c === '{') {
+      if (++depth > MAX_FRONT_MATTER_DEPTH) return line;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 interface RawFrontMatter {
@@ -113,7 +162,8 @@ function parseYaml(body: string): RawFrontMatter {
   });
   const problems: Problem[] = [];
   const lineOf = (offset: number | undefined) => (offset === undefined ? 0 : lineCounter.linePos(offset).line - 1);
-  for (const e of doc.errors) {
+  // Hostile YAML can hold thousands of errors: the first few say enough.
+  for (const e of doc.errors.slice(0, MAX_YAML_ERRORS)) {
     problems.push({
       ruleId: 'front-matter-invalid',
       severity: 'warning',

@@ -13,9 +13,9 @@ import type { RunbookParser } from './parsePool';
 import { quickScan } from './quick';
 import { searchRunbooks, type SearchHit } from './search';
 import { intern, pack } from './store';
-import { globMatcher, type RunbookSource } from './source';
+import { globMatcher, type RunbookSource, type SourceEntry } from './source';
 import { baseName, contentHash, isMarkdownName, placeInRoot } from './text';
-import { breather } from './yieldable';
+import { breather, indexTaskTimes } from './yieldable';
 
 export interface IndexChange {
   /** Paths whose model was added or replaced. */
@@ -46,6 +46,8 @@ export interface RunbookIndexOptions {
   parseConcurrency?: number;
   /** Texts kept in memory between the quick pass and the full parse, in characters. */
   keepTextBudget?: number;
+  /** Give files a quick model before the full parse (default true; a CLI has no view to fill early). */
+  quickFirst?: boolean;
   /**
    * Find where the runbooks live under each root (`content/`, `docs/`, `alerts/` …) and take the
    * folder below as the area (default true; see areas.ts). False: the area is the top folder.
@@ -57,7 +59,20 @@ interface FileEntry {
   path: string;
   root: string;
   stamp: FileStamp;
+  /** Its name is not valid UTF-8: reported, never read. */
+  undecodable?: boolean;
 }
+
+/** Something the listing could not index, said once (a folder whose name is not UTF-8). */
+export interface ListingProblem {
+  path: string;
+  message: string;
+}
+
+export const UNDECODABLE_FILE_MESSAGE =
+  'The file name is not valid UTF-8, so the file cannot be opened by name and was not indexed: rename it.';
+export const UNDECODABLE_FOLDER_MESSAGE =
+  'The folder name is not valid UTF-8, so nothing under it could be listed or indexed: rename it.';
 
 type Listener<T> = (value: T) => void;
 
@@ -74,6 +89,8 @@ export class RunbookIndex {
   private readonly changeListeners = new Set<Listener<IndexChange>>();
   private readonly progressListeners = new Set<Listener<IndexProgress>>();
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Folders the last build could not list, by path. */
+  private readonly listingProblems = new Map<string, ListingProblem>();
   private roots: string[] = [];
   private excluded: (relPath: string) => boolean = () => false;
   private buildGeneration = 0;
@@ -111,6 +128,11 @@ export class RunbookIndex {
 
   get(path: string): Runbook | undefined {
     return this.models.get(path);
+  }
+
+  /** What the listing found but could not index (folders whose names are not UTF-8). */
+  problems(): readonly ListingProblem[] {
+    return [...this.listingProblems.values()];
   }
 
   /** Runbooks only (READMEs describe folders and are not counted). */
@@ -236,6 +258,7 @@ export class RunbookIndex {
     const generation = ++this.buildGeneration;
     const current = () => generation === this.buildGeneration && !this.disposed;
     this.progress({ phase: 'listing', done: 0, total: 0 });
+    this.listingProblems.clear();
     const files = await this.listFiles(current);
     if (!current()) return;
 
@@ -243,7 +266,7 @@ export class RunbookIndex {
     for (const f of files) this.layoutOf(f.root).add(placeInRoot(f.root, f.path).relPath);
     const listed = new Set(files.map((f) => f.path));
     for (const path of [...this.models.keys()]) if (!listed.has(path)) this.removeModel(path);
-    await this.process(files, current, true);
+    await this.process(files, current, this.options.quickFirst ?? true);
     if (!current()) return;
     this.refreshAreas();
     this.flush();
@@ -274,7 +297,7 @@ export class RunbookIndex {
     const unique = [...new Map(files.map((f) => [f.path, f])).values()];
     for (const f of unique) this.layoutOf(f.root).add(placeInRoot(f.root, f.path).relPath);
     // One file is parsed at once; a batch gets titles first, like a build.
-    await this.process(unique, () => !this.disposed, unique.length > 1, true);
+    await this.process(unique, () => !this.disposed, unique.length > 1 && (this.options.quickFirst ?? true), true);
     this.flush();
   }
 
@@ -308,8 +331,9 @@ export class RunbookIndex {
         } catch {
           continue; // unreadable folder: skipped, the rest is indexed
         }
+        for (const e of entries) if (e.undecodable) this.undecodable(source.join(dir, e.name), root, e.kind, files);
         const wanted = entries
-          .filter((e) => !ALWAYS_EXCLUDED.has(e.name) && (e.kind !== 'file' || isMarkdownName(e.name)))
+          .filter((e) => !e.undecodable && !ALWAYS_EXCLUDED.has(e.name) && (e.kind !== 'file' || isMarkdownName(e.name)))
           .map((e) => ({ entry: e, path: source.join(dir, e.name) }))
           .filter(({ path }) => !this.excluded(placeInRoot(root, path).relPath) && !innerRoots.includes(path));
         // Stats of one folder's entries run together: listing is bound by file system latency.
@@ -323,6 +347,19 @@ export class RunbookIndex {
       }
     }
     return files;
+  }
+
+  /**
+   * An entry whose name is not UTF-8: a markdown file (or a link named like one) becomes a
+   * failed model; a folder (or a link that may be one) a listing problem. Never skipped silently.
+   */
+  private undecodable(path: string, root: string, kind: SourceEntry['kind'], files: FileEntry[]): void {
+    if (this.excluded(placeInRoot(root, path).relPath)) return;
+    if ((kind === 'file' || kind === 'symlink') && isMarkdownName(baseName(path))) {
+      files.push({ path, root, stamp: { size: -1, mtimeMs: -1 }, undecodable: true });
+    } else if (kind === 'directory' || kind === 'symlink') {
+      this.listingProblems.set(path, { path, message: UNDECODABLE_FOLDER_MESSAGE });
+    }
   }
 
   /**
@@ -342,6 +379,11 @@ export class RunbookIndex {
     for (const file of files) {
       const version = (this.versions.get(file.path) ?? 0) + 1;
       this.versions.set(file.path, version);
+      if (file.undecodable) {
+        this.setModel(failedListing(file, UNDECODABLE_FILE_MESSAGE), file.stamp);
+        done++;
+        continue;
+      }
       const existing = this.models.get(file.path);
       const oldStamp = this.stamps.get(file.path);
       if (!force && existing?.parseStatus === 'full' && oldStamp && sameStamp(oldStamp, file.stamp)) {
@@ -376,22 +418,8 @@ export class RunbookIndex {
           this.setModel(unreadable(file, text), file.stamp);
           continue;
         }
-        const name = baseName(file.path);
-        const hash = contentHash(text, name);
-        const existing = this.models.get(file.path);
-        if (existing?.parseStatus === 'full' && existing.contentHash === hash) {
-          this.stamps.set(file.path, file.stamp);
-          cache?.store(existing, file.stamp);
-          continue;
-        }
-        const cached = cache?.byHash(hash);
-        if (cached) {
-          // (Not `cache?.store(this.setModel(…))`: with no cache the argument would not run.)
-          const kept = this.setModel(restamp(cached, file), file.stamp);
-          cache?.store(kept, file.stamp);
-          continue;
-        }
-        if (quickFirst) this.setModel(quickScan({ path: file.path, root: file.root, text }, hash), file.stamp);
+        // Synchronous work on this thread per file: measured (the host must stay responsive).
+        if (!indexTaskTimes.measure('hash and quick pass of one file', () => this.takeText(file, text, quickFirst, cache))) continue;
         const keep = textBudget >= text.length;
         if (keep) textBudget -= text.length;
         toParse.push({ file, version, text: keep ? text : undefined });
@@ -435,6 +463,29 @@ export class RunbookIndex {
     this.applyFileNameConventions();
     this.flush();
     await cache?.save();
+  }
+
+  /**
+   * Uses what is known about a file's text: an unchanged model, a cached one, else (when
+   * `quickFirst`) a quick model. Returns whether the file still needs a full parse.
+   */
+  private takeText(file: FileEntry, text: string, quickFirst: boolean, cache: ModelCache | undefined): boolean {
+    const hash = contentHash(text, baseName(file.path));
+    const existing = this.models.get(file.path);
+    if (existing?.parseStatus === 'full' && existing.contentHash === hash) {
+      this.stamps.set(file.path, file.stamp);
+      cache?.store(existing, file.stamp);
+      return false;
+    }
+    const cached = cache?.byHash(hash);
+    if (cached) {
+      // (Not `cache?.store(this.setModel(…))`: with no cache the argument would not run.)
+      const kept = this.setModel(restamp(cached, file), file.stamp);
+      cache?.store(kept, file.stamp);
+      return false;
+    }
+    if (quickFirst) this.setModel(quickScan({ path: file.path, root: file.root, text }, hash), file.stamp);
+    return true;
   }
 
   // ---- model bookkeeping ---------------------------------------------------------------------
@@ -571,12 +622,17 @@ function restamp(model: Runbook, file: FileEntry): Runbook {
 }
 
 function unreadable(file: FileEntry, err: Error): Runbook {
+  return failedListing(file, `The file could not be read: ${err.message}`);
+}
+
+/** The model of a file that was listed but cannot be read: its name and the reason. */
+function failedListing(file: FileEntry, message: string): Runbook {
   const model = quickScan({ path: file.path, root: file.root, text: '' });
   return {
     ...model,
     title: baseName(file.path),
     parseStatus: 'failed',
-    problems: [{ ruleId: 'parse-failed', severity: 'error', message: `The file could not be read: ${err.message}`, line: 0 }],
+    problems: [{ ruleId: 'parse-failed', severity: 'error', message, line: 0 }],
   };
 }
 

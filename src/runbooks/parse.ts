@@ -2,7 +2,7 @@
 // Cheap checks run first (size, nesting depth) because remark has known complexity hazards on
 // hostile input; walks over the syntax tree are iterative; the tree itself is dropped once the
 // model is extracted, and every kept string is copied out of the source.
-import type { Code, Definition, Heading, Link as MdLink, Nodes, Root } from 'mdast';
+import type { Code, Heading, Nodes, Root } from 'mdast';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import { unified, type Processor } from 'unified';
@@ -14,11 +14,12 @@ import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTaskListItemFromMarkdown } from 'mdast-util-gfm-task-list-item';
 import { alertCandidates, isAreaDocumentName } from './alerts';
 import { findDanger } from '../shell/danger';
-import { readFrontMatter, type FrontMatter } from './frontMatter';
+import { MAX_FRONT_MATTER_BYTES, readFrontMatter, type FrontMatter } from './frontMatter';
 import type { CodeBlock, Link, Problem, Runbook, Section } from './model';
 import { commandMask } from '../shell/transcript';
 import { findPlaceholders, looksLikeShell, placeholderWords, pruneRunbookVariables } from './placeholders';
-import { quickScan } from './quick';
+import { checkShape, DEFAULT_LIMITS, isBinaryText, sizeProblem, type ParseLimits, type Piece } from './guard';
+import { quickScan, type QuickOptions } from './quick';
 import { baseName, contentHash, detach, normalizeText, placeInRoot, Slugger, titleFromFileName } from './text';
 
 export interface ParseInput {
@@ -29,19 +30,12 @@ export interface ParseInput {
   text: string;
 }
 
-export interface ParseOptions {
+export interface ParseOptions extends Partial<Omit<ParseLimits, 'timeoutMs' | 'maxHeapMb'>> {
   /** `subset` (default): tables, task lists and strikethrough only; `full`: all of remark-gfm. */
   gfm?: 'subset' | 'full';
-  /** Files larger than this are not given to remark (default 2 MB). */
-  maxBytes?: number;
-  /** Deeper container nesting (lists, block quotes) than this is not given to remark (default 40). */
-  maxNesting?: number;
   /** Extra danger patterns (user setting), passed to the danger rules. */
   extraDangerPatterns?: readonly string[];
 }
-
-export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
-export const DEFAULT_MAX_NESTING = 40;
 
 /**
  * The GFM constructs that change the model: tables (a table followed by `---` is not a setext
@@ -62,69 +56,42 @@ function processor(kind: 'subset' | 'full'): Processor<Root> {
   return (subsetProcessor ??= unified().use(remarkParse).use(remarkGfmSubset).freeze() as unknown as Processor<Root>);
 }
 
-/** The deepest container nesting (list items, block quotes) any line opens, estimated cheaply. */
-export function nestingDepth(lines: readonly string[]): number {
-  let max = 0;
-  for (const line of lines) {
-    let i = 0;
-    let depth = 0;
-    let indent = 0;
-    while (line[i] === ' ' || line[i] === '\t') {
-      indent += line[i] === '\t' ? 4 : 1;
-      i++;
-    }
-    for (;;) {
-      while (line[i] === ' ' || line[i] === '\t') i++;
-      const c = line[i];
-      if (c === '>') {
-        depth++;
-        i++;
-        continue;
-      }
-      if ((c === '-' || c === '*' || c === '+') && (line[i + 1] === ' ' || line[i + 1] === '\t' || i + 1 === line.length)) {
-        depth++;
-        i++;
-        continue;
-      }
-      const ordered = /^\d{1,9}[.)](?=[ \t]|$)/.exec(line.slice(i, i + 11));
-      if (ordered) {
-        depth++;
-        i += ordered[0].length;
-        continue;
-      }
-      break;
-    }
-    // Nested list items are indented by at least two columns per level.
-    const total = depth + Math.floor(indent / 2);
-    if (total > max) max = total;
+/**
+ * Parses one runbook. Never throws for bad input: problems go into the model. A file that is too
+ * large, binary, or shaped so that remark would be slow on it (see guard.ts) gets its quick
+ * model and a `parse-failed` problem instead.
+ */
+export function parseRunbook(input: ParseInput, options: ParseOptions = {}): Runbook {
+  const limits: ParseLimits = { ...DEFAULT_LIMITS, ...definedOnly(options) };
+  const tooLarge = sizeProblem(input.text, limits);
+  // This runs in a worker (or under a time limit): the failed model may read all the front matter.
+  const fullFrontMatter = { maxFrontMatterBytes: MAX_FRONT_MATTER_BYTES };
+  if (tooLarge) return failedRunbook(input, tooLarge, fullFrontMatter);
+  if (isBinaryText(input.text)) return quickScan(input); // the quick model says it is binary
+  const lines = normalizeText(input.text).split('\n');
+  const frontMatter = readFrontMatter(lines);
+  const shape = checkShape(lines, frontMatter.endLine + 1, limits);
+  if (!shape.ok) return failedRunbook(input, shape.reason, fullFrontMatter);
+  try {
+    return extract(input, lines, frontMatter, shape.pieces, options);
+  } catch (err) {
+    // e.g. a stack overflow inside the markdown parser on input the checks missed.
+    return failedRunbook(input, `The file could not be parsed: ${err instanceof Error ? err.message : String(err)}`, fullFrontMatter);
   }
-  return max;
 }
 
-/** Parses one runbook. Never throws for bad input: problems go into the model. */
-export function parseRunbook(input: ParseInput, options: ParseOptions = {}): Runbook {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const maxNesting = options.maxNesting ?? DEFAULT_MAX_NESTING;
-  if (input.text.length > maxBytes) {
-    return failedRunbook(input, `The file is larger than ${Math.round(maxBytes / 1024)} KB; only its title and front matter are indexed.`);
+function definedOnly(options: ParseOptions): Partial<ParseLimits> {
+  const out: Partial<ParseLimits> = {};
+  for (const key of Object.keys(DEFAULT_LIMITS) as Array<keyof ParseLimits>) {
+    const value = (options as Partial<ParseLimits>)[key];
+    if (value !== undefined) out[key] = value;
   }
-  const text = normalizeText(input.text);
-  const lines = text.split('\n');
-  const depth = nestingDepth(lines);
-  if (depth > maxNesting) {
-    return failedRunbook(input, `Lists or block quotes are nested ${depth} levels deep (more than ${maxNesting}); the file was not parsed.`);
-  }
-  try {
-    return extract(input, text, lines, options);
-  } catch (err) {
-    // e.g. a stack overflow inside the markdown parser on input the cheap checks missed.
-    return failedRunbook(input, `The file could not be parsed: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  return out;
 }
 
 /** A runbook that could not be parsed: what the quick pass knows, plus an error. */
-export function failedRunbook(input: ParseInput, reason: string): Runbook {
-  const quick = quickScan(input);
+export function failedRunbook(input: ParseInput, reason: string, quickOptions: QuickOptions = {}): Runbook {
+  const quick = quickScan(input, quickOptions);
   return {
     ...quick,
     parseStatus: 'failed',
@@ -137,60 +104,17 @@ interface ProseLine {
   text: string;
 }
 
-function extract(input: ParseInput, text: string, lines: string[], options: ParseOptions): Runbook {
+function extract(input: ParseInput, lines: string[], frontMatter: FrontMatter, pieces: readonly Piece[], options: ParseOptions): Runbook {
   const fileName = baseName(input.path);
   const areaDocument = isAreaDocumentName(fileName);
-  const frontMatter = readFrontMatter(lines);
   const problems: Problem[] = [...frontMatter.problems];
-
-  // Front matter lines are blanked rather than cut, so remark's line numbers are the file's.
-  let body = text;
-  if (frontMatter.endLine >= 0) {
-    const blank = '\n'.repeat(frontMatter.endLine + 1);
-    body = blank + lines.slice(frontMatter.endLine + 1).join('\n');
-  }
-  const tree = processor(options.gfm ?? 'subset').parse(body) as Root;
-
-  const headings: Array<{ node: Heading; text: string }> = [];
-  const codes: Code[] = [];
-  const links: Link[] = [];
-  const prose: ProseLine[] = [];
-
-  // Iterative pre-order walk in document order.
-  const stack: Nodes[] = [tree];
-  while (stack.length > 0) {
-    const node = stack.pop() as Nodes;
-    switch (node.type) {
-      case 'heading':
-        headings.push({ node, text: plainText(node) });
-        break;
-      case 'code':
-        codes.push(node);
-        continue;
-      case 'link':
-        links.push({ url: detach((node as MdLink).url), text: detach(plainText(node)), line: lineOf(node) });
-        break;
-      case 'definition':
-        links.push({ url: detach((node as Definition).url), text: detach((node as Definition).label ?? ''), line: lineOf(node) });
-        continue;
-      case 'text':
-      case 'inlineCode':
-        prose.push({ line: lineOf(node), text: node.value });
-        continue;
-      default:
-        break;
-    }
-    if ('children' in node) {
-      const children = node.children as Nodes[];
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Nodes);
-    }
-  }
-
+  const found = collectNodes(lines, pieces, processor(options.gfm ?? 'subset'));
+  const { headings, codes, links, prose } = found;
   const sections = buildSections(headings, lines.length);
   const h1 = headings.find((h) => h.node.depth === 1)?.text;
   const title = frontMatter.metadata.title ?? h1 ?? headings[0]?.text ?? titleFromFileName(fileName);
   const proseIndex = indexProse(prose);
-  const explainedWords = buildExplained(prose, frontMatter);
+  const explained = new ExplainedWords(prose, frontMatter);
 
   const codeBlocks: CodeBlock[] = [];
   let sectionCursor = -1;
@@ -208,7 +132,7 @@ function extract(input: ParseInput, text: string, lines: string[], options: Pars
       });
     }
     for (const p of block.placeholders) {
-      p.explained ??= isExplained(p.name, explainedWords);
+      p.explained ??= explained.explains(p.name);
     }
     const section = sections[block.section];
     block.warningNearby = hasWarningNear(proseIndex, block, section);
@@ -246,6 +170,67 @@ function extract(input: ParseInput, text: string, lines: string[], options: Pars
     lineCount: lines.length,
     ...(frontMatter.reviewedKey !== undefined ? { reviewedKey: frontMatter.reviewedKey } : {}),
   };
+}
+
+interface CollectedNodes {
+  headings: Array<{ node: Heading; text: string }>;
+  codes: Code[];
+  links: Link[];
+  prose: ProseLine[];
+}
+
+/**
+ * Parses each piece with remark and collects, in document order, what the model is built from.
+ * Positions are moved to the file's lines; each piece's tree is dropped before the next parse.
+ */
+function collectNodes(lines: readonly string[], pieces: readonly Piece[], parser: Processor<Root>): CollectedNodes {
+  const found: CollectedNodes = { headings: [], codes: [], links: [], prose: [] };
+  for (const piece of pieces) {
+    const tree = parser.parse(lines.slice(piece.startLine, piece.endLine).join('\n')) as Root;
+    walkTree(tree, piece.startLine, found);
+  }
+  return found;
+}
+
+/** Iterative pre-order walk in document order (hostile nesting is deep). */
+function walkTree(tree: Root, lineOffset: number, found: CollectedNodes): void {
+  const stack: Nodes[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop() as Nodes;
+    switch (node.type) {
+      case 'heading':
+        found.headings.push({ node: shiftLines(node, lineOffset), text: plainText(node) });
+        break;
+      case 'code':
+        found.codes.push(shiftLines(node, lineOffset));
+        continue;
+      case 'link':
+        found.links.push({ url: detach(node.url), text: detach(plainText(node)), line: lineOf(node) + lineOffset });
+        break;
+      case 'definition':
+        found.links.push({ url: detach(node.url), text: detach(node.label ?? ''), line: lineOf(node) + lineOffset });
+        continue;
+      case 'text':
+      case 'inlineCode':
+        found.prose.push({ line: lineOf(node) + lineOffset, text: node.value });
+        continue;
+      default:
+        break;
+    }
+    if ('children' in node) {
+      const children = node.children as Nodes[];
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Nodes);
+    }
+  }
+}
+
+/** Moves a node's position from its piece's lines to the file's. */
+function shiftLines<T extends Nodes>(node: T, offset: number): T {
+  if (offset !== 0 && node.position) {
+    node.position.start.line += offset;
+    node.position.end.line += offset;
+  }
+  return node;
 }
 
 function lineOf(node: Nodes): number {
@@ -358,16 +343,39 @@ function hasWarningNear(prose: Map<number, string>, block: CodeBlock, section: S
   return false;
 }
 
-/** Every word sequence the runbook's prose (and front matter) mentions, as ` words ` text. */
-function buildExplained(prose: readonly ProseLine[], frontMatter: FrontMatter): string {
-  const parts = prose.map((p) => placeholderWords(p.text));
-  for (const name of frontMatter.explainedNames) parts.push(placeholderWords(name));
-  return ` ${parts.join(' ')} `;
+/**
+ * Every word sequence the runbook's prose (and front matter) mentions. Looked up by word
+ * n-grams, built once per length asked for, so checking many placeholders stays linear in the
+ * prose (a substring search per placeholder over a whole large file would be quadratic).
+ */
+class ExplainedWords {
+  private readonly words: string[];
+  private readonly grams = new Map<number, Set<string>>();
+
+  constructor(prose: readonly ProseLine[], frontMatter: FrontMatter) {
+    const parts = prose.map((p) => placeholderWords(p.text));
+    for (const name of frontMatter.explainedNames) parts.push(placeholderWords(name));
+    this.words = parts.join(' ').split(' ').filter(Boolean);
+  }
+
+  /** A placeholder is explained when the prose mentions its name (as words: `POD_NAME` ~ "pod name", or "podname"). */
+  explains(name: string): boolean {
+    const words = placeholderWords(name);
+    if (words === '') return true;
+    const n = words.split(' ').length;
+    return (n <= MAX_EXPLAINED_WORDS && this.gramsOf(n).has(words)) || this.gramsOf(1).has(words.replace(/ /g, ''));
+  }
+
+  private gramsOf(n: number): Set<string> {
+    let set = this.grams.get(n);
+    if (!set) {
+      set = new Set();
+      for (let i = 0; i + n <= this.words.length; i++) set.add(n === 1 ? (this.words[i] as string) : this.words.slice(i, i + n).join(' '));
+      this.grams.set(n, set);
+    }
+    return set;
+  }
 }
 
-/** A placeholder is explained when the prose mentions its name (as words: `POD_NAME` ~ "pod name"). */
-function isExplained(name: string, explained: string): boolean {
-  const words = placeholderWords(name);
-  if (words === '') return true;
-  return explained.includes(` ${words} `) || explained.includes(` ${words.replace(/ /g, '')} `);
-}
+/** Placeholder names longer than this many words are never taken as explained. */
+const MAX_EXPLAINED_WORDS = 12;

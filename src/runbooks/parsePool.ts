@@ -1,11 +1,15 @@
 // Parsing off the caller's thread: a small pool of worker_threads running parseWorker.js. Each
-// worker parses one file at a time, under a heap limit (resourceLimits) and a per-file timeout;
-// a worker that times out is terminated, one that dies (out of memory, a crash) is replaced,
-// and the file it was parsing becomes a `failed` model with a problem that says why. The rest of
-// the index is unaffected.
+// worker parses one file at a time, under a heap limit (resourceLimits) and a per-file timeout
+// that starts once the worker has loaded (start-up is not parse time); a worker that times out
+// is terminated, one that dies (out of memory, a crash) is replaced, and the file it was parsing
+// becomes a `failed` model with a problem that says why. The rest of the index is unaffected.
+// Workers send full models back packed (store.ts), so this thread only unpacks them.
 import { Worker } from 'node:worker_threads';
+import { DEFAULT_LIMITS, ParseTimeout, timeLimitMessage, withinTime } from './guard';
 import type { Runbook } from './model';
 import { failedRunbook, parseRunbook, type ParseInput, type ParseOptions } from './parse';
+import { unpack, type PackedRunbook } from './store';
+import { indexTaskTimes } from './yieldable';
 
 /** Anything that turns a file into a model; the index does not care where it runs. */
 export interface RunbookParser {
@@ -13,11 +17,23 @@ export interface RunbookParser {
   dispose(): void;
 }
 
-/** Parses on the calling thread (tests, small CLI runs). */
+/**
+ * Parses on the calling thread (tests, the CLI with `--workers 0`), under the same limits as a
+ * worker: the shape checks and pieces of parseRunbook bound memory, and `withinTime` stops a
+ * parse that runs past the time limit.
+ */
 export class InlineParser implements RunbookParser {
-  constructor(private readonly options: ParseOptions = {}) {}
+  constructor(
+    private readonly options: ParseOptions = {},
+    private readonly timeoutMs = DEFAULT_LIMITS.timeoutMs,
+  ) {}
   async parse(input: ParseInput): Promise<Runbook> {
-    return parseRunbook(input, this.options);
+    try {
+      return withinTime(this.timeoutMs, () => parseRunbook(input, this.options));
+    } catch (err) {
+      if (err instanceof ParseTimeout) return failedRunbook(input, err.message);
+      return failedRunbook(input, `The file could not be parsed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
   dispose(): void {}
 }
@@ -41,7 +57,11 @@ export interface WorkerJob {
   input: ParseInput;
 }
 
-export type WorkerReply = { id: number; runbook: Runbook } | { id: number; error: string };
+/** A full model comes back packed, as JSON; a quick or failed one as it is. */
+export type WorkerReply = { id: number; packed: string } | { id: number; runbook: Runbook } | { id: number; error: string } | { ready: true };
+
+/** How long a new worker may take to load before its job fails. */
+const STARTUP_LIMIT_MS = 60_000;
 
 interface Pending {
   job: WorkerJob;
@@ -50,6 +70,8 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  /** The worker has loaded its modules: a job's time limit can start. */
+  ready: boolean;
   current?: Pending;
   timer?: ReturnType<typeof setTimeout>;
 }
@@ -70,8 +92,8 @@ export class ParsePool implements RunbookParser {
 
   constructor(private readonly options: ParsePoolOptions) {
     this.size = Math.max(1, options.size ?? 1);
-    this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.maxHeapMb = options.maxHeapMb ?? 256;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_LIMITS.timeoutMs;
+    this.maxHeapMb = options.maxHeapMb ?? DEFAULT_LIMITS.maxHeapMb;
   }
 
   parse(input: ParseInput): Promise<Runbook> {
@@ -115,7 +137,7 @@ export class ParsePool implements RunbookParser {
       if (!slot) return;
       const pending = this.queue.shift() as Pending;
       slot.current = pending;
-      slot.timer = setTimeout(() => this.timedOut(slot as Slot), this.timeoutMs);
+      this.startTimer(slot);
       slot.worker.postMessage(pending.job);
     }
   }
@@ -126,7 +148,7 @@ export class ParsePool implements RunbookParser {
       resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb, stackSizeMb: 4 },
       execArgv: this.options.execArgv,
     });
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, ready: false };
     worker.on('message', (reply: WorkerReply) => this.replied(slot, reply));
     worker.on('error', (err) => this.died(slot, err.message, (err as NodeJS.ErrnoException).code));
     worker.on('exit', (code) => this.died(slot, `exited with code ${code}`));
@@ -134,12 +156,28 @@ export class ParsePool implements RunbookParser {
     return slot;
   }
 
+  /** The job's time limit once the worker is ready; until then, a limit on start-up. */
+  private startTimer(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = slot.ready
+      ? setTimeout(() => this.timedOut(slot), this.timeoutMs)
+      : setTimeout(() => {
+          void slot.worker.terminate();
+          this.died(slot, `it did not start within ${STARTUP_LIMIT_MS / 1000} s`);
+        }, STARTUP_LIMIT_MS);
+  }
+
   private replied(slot: Slot, reply: WorkerReply): void {
+    if ('ready' in reply) {
+      slot.ready = true;
+      if (slot.current) this.startTimer(slot);
+      return;
+    }
     const current = slot.current;
     if (!current || current.job.id !== reply.id) return;
     this.startupFailures = 0;
     this.finish(slot);
-    current.resolve('runbook' in reply ? reply.runbook : failedRunbook(current.job.input, `The file could not be parsed: ${reply.error}`));
+    current.resolve(indexTaskTimes.measure('worker reply: unpack the model', () => modelOf(reply, current.job.input)));
     this.pump();
   }
 
@@ -153,10 +191,7 @@ export class ParsePool implements RunbookParser {
     const current = slot.current;
     this.remove(slot);
     void slot.worker.terminate();
-    if (current) {
-      const limit = this.timeoutMs >= 1000 ? `${Math.round(this.timeoutMs / 1000)} s` : `${this.timeoutMs} ms`;
-      current.resolve(failedRunbook(current.job.input, `Parsing took longer than ${limit} and was stopped.`));
-    }
+    if (current) current.resolve(failedRunbook(current.job.input, timeLimitMessage(this.timeoutMs)));
     this.restarts++;
     this.pump();
   }
@@ -174,7 +209,7 @@ export class ParsePool implements RunbookParser {
       current.resolve(failedRunbook(current.job.input, reason));
     }
     this.restarts++;
-    if (!current || code === 'ERR_WORKER_INIT_FAILED' || /Cannot find module/.test(message)) this.startupFailures++;
+    if (!slot.ready || !current) this.startupFailures++;
     if (this.startupFailures >= 3) {
       this.brokenReason = `The parser could not start (${message}).`;
       for (const p of this.queue.splice(0)) p.resolve(failedRunbook(p.job.input, this.brokenReason));
@@ -188,4 +223,10 @@ export class ParsePool implements RunbookParser {
     const i = this.slots.indexOf(slot);
     if (i !== -1) this.slots.splice(i, 1);
   }
+}
+
+function modelOf(reply: Exclude<WorkerReply, { ready: true }>, input: ParseInput): Runbook {
+  if ('packed' in reply) return unpack(JSON.parse(reply.packed) as PackedRunbook);
+  if ('runbook' in reply) return reply.runbook;
+  return failedRunbook(input, `The file could not be parsed: ${reply.error}`);
 }

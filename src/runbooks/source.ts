@@ -1,14 +1,18 @@
 // Where runbooks come from. The index only talks to this interface, so tests run it over an
 // in-memory tree and the extension and the CLI over the real file system (like the workspace
 // abstraction of vscode-markdown-languageservice).
+import { isUtf8 } from 'node:buffer';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export type EntryKind = 'file' | 'directory' | 'symlink' | 'other';
 
 export interface SourceEntry {
+  /** The name (for a name that is not valid UTF-8: decoded with U+FFFD, so no path to it). */
   name: string;
   kind: EntryKind;
+  /** The name's bytes are not valid UTF-8: the entry cannot be opened by this name. */
+  undecodable?: boolean;
 }
 
 export interface SourceStat {
@@ -32,11 +36,17 @@ export interface RunbookSource {
 /** The real file system. */
 export const nodeSource: RunbookSource = {
   async readDirectory(dir) {
-    const entries = await readdir(dir, { withFileTypes: true });
-    return entries.map((e) => ({
-      name: e.name,
-      kind: e.isSymbolicLink() ? 'symlink' : e.isDirectory() ? 'directory' : e.isFile() ? 'file' : 'other',
-    }));
+    // Names as bytes: one that is not valid UTF-8 would otherwise come back altered, and the
+    // file behind it could be neither opened nor noticed.
+    const entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
+    return entries.map((e) => {
+      const entry: SourceEntry = {
+        name: e.name.toString('utf8'),
+        kind: e.isSymbolicLink() ? 'symlink' : e.isDirectory() ? 'directory' : e.isFile() ? 'file' : 'other',
+      };
+      if (!isUtf8(e.name)) entry.undecodable = true;
+      return entry;
+    });
   },
   async stat(path) {
     try {

@@ -35,6 +35,17 @@ export interface RunbookTesting {
   handleUri(uri: vscode.Uri): Promise<void>;
   /** How long registering the runbook features took inside activate(), in ms. */
   registerMs: number;
+  /** Starts measuring the extension host's thread (and a CPU profile into `profileFile`); the returned function stops and reports. */
+  measureHostTasks(profileFile?: string): () => HostTaskReport;
+}
+
+/** The extension host thread while it was measured: its longest task, and the index's own work. */
+export interface HostTaskReport {
+  /** Longest delay of the event loop (≈ the longest task, whoever ran it), in ms. */
+  longestTaskMs: number;
+  p99TaskMs: number;
+  /** The index's longest synchronous work on the thread, per kind, in ms. */
+  ownWorkMs: Record<string, number>;
 }
 
 /** The incident side as the run-commands feature sees it. */

@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { IncidentSync, type SyncResult } from '../../git/incidentSync';
 import { checkRemoteUrl, isRemoteName } from '../../git/incidentRefs';
+import { isTransportSetting, type ShareTransport } from '../../git/incidentBranch';
+import { switchedToBranchMessage } from '../../git/shareMessages';
 import { ShareError, ShareRepo, remoteUrlOf } from '../../git/shareRepo';
 import type { IncidentBook } from '../../incidents/book';
 import type { BaseServices } from '../services';
@@ -40,6 +42,8 @@ export interface SharingService extends vscode.Disposable {
   joined(incidentId: string): Promise<void>;
   /** The remote an incident travels through, if known. */
   remoteOf(incidentId: string): string | undefined;
+  /** How incidents are pushed to `remote`: this writer's refs, or the shared branch (setting, or what the remote accepted). */
+  transportFor(remote: string): ShareTransport;
   /** Diagnostics for tests: git commands started by sharing in this extension host. */
   gitCommands(): number;
 }
@@ -52,6 +56,7 @@ function settings() {
     share: c.get<string>('share', 'off'),
     remote: c.get<string>('shareRemote', '').trim(),
     fetchMs: Math.max(2, c.get<number>('shareFetchSeconds', 5)) * 1000,
+    transport: isTransportSetting(c.get('shareTransport')) ? c.get<'refs' | 'branch' | 'auto'>('shareTransport', 'auto') : 'auto',
   };
 }
 
@@ -70,6 +75,7 @@ export function startSharing(base: BaseServices, store: IncidentStore): SharingS
       clock: store.clock,
       log: (m) => log.warn(m),
       networkTimeoutMs: 60_000,
+      transport: () => settings().transport,
     }));
   };
   const enabled = () => settings().share === 'git';
@@ -169,6 +175,7 @@ export function startSharing(base: BaseServices, store: IncidentStore): SharingS
       schedulePush(id);
     },
     remoteOf: (id) => sync?.incidentState(id)?.remote,
+    transportFor: (remote) => (sync ? sync.transportFor(remote) : settings().transport === 'branch' ? 'branch' : 'refs'),
     gitCommands: () => ShareRepo.commands,
     dispose() {
       fetchLoop.dispose();
@@ -211,6 +218,11 @@ function createRemoteResolver(): { get(): Promise<string>; forget(): void } {
  * (when asked, or once for those that need someone to act), and teammates' new incidents.
  */
 function reportSync(result: SyncResult, { quiet, log, book, announced }: { quiet: boolean; log: vscode.LogOutputChannel; book: IncidentBook; announced: Set<string> }): void {
+  for (const remote of result.switched) {
+    // Said once: the switch is remembered, so a remote switches only once.
+    log.info(`sharing: ${switchedToBranchMessage(remote)}`);
+    void vscode.window.showInformationMessage(`On-Call: ${switchedToBranchMessage(remote)}`);
+  }
   if (result.problems.length > 0) {
     const ids = [...new Set(result.problems.map((p) => p.incidentId))].join(', ');
     void vscode.window.showWarningMessage(

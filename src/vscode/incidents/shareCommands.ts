@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { IncidentBook } from '../../incidents/book';
 import { ROLES, type Role } from '../../incidents/model';
 import { REMOTE_NAMESPACE } from '../../git/incidentRefs';
+import { SHARE_BRANCH_NAME } from '../../git/incidentBranch';
 import { UserError, type CommandSpec } from '../commandRegistry';
 import { plain, withUserErrors } from './commands';
 import type { SharingService } from './share';
@@ -67,7 +68,7 @@ function shareIncident(deps: ShareCommandDeps): CommandSpec {
         const share = 'Share';
         const choice = await vscode.window.showWarningMessage(
           `Share ${id} with the team through ${remote}?`,
-          { modal: true, detail: `Its timeline (notes, commands run with their output, names) is pushed under ${REMOTE_NAMESPACE}${id}/ of that repository, outside its branches. Everyone who can read the repository can read it.` },
+          { modal: true, detail: shareDetail(id, deps.sharing.transportFor(remote)) },
           share,
         );
         if (choice !== share) return undefined;
@@ -77,6 +78,14 @@ function shareIncident(deps: ShareCommandDeps): CommandSpec {
       return result;
     },
   };
+}
+
+/** Where the timeline goes, for the confirmation. */
+function shareDetail(id: string, transport: 'refs' | 'branch'): string {
+  const where = transport === 'branch'
+    ? `to the folder ${id}/ of the branch ${SHARE_BRANCH_NAME} of that repository (this remote does not accept refs outside branches; clones fetch that branch, no checkout is touched)`
+    : `under ${REMOTE_NAMESPACE}${id}/ of that repository, outside its branches`;
+  return `Its timeline (notes, commands run with their output, names) is pushed ${where}. Everyone who can read the repository can read it.`;
 }
 
 function syncIncidents(deps: ShareCommandDeps): CommandSpec {

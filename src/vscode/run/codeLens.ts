@@ -33,9 +33,11 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
     this.subscriptions.push({ dispose: () => clearInterval(timer) });
   }
 
-  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+  async provideCodeLenses(document: vscode.TextDocument, token?: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+    // The model comes from the index or the parse workers (never parsed on this thread); the
+    // document may change meanwhile, and then these lenses are not wanted.
     const runbook = await this.runbooks.get(document.uri);
-    if (!runbook) return [];
+    if (!runbook || token?.isCancellationRequested) return [];
     const trusted = vscode.workspace.isTrusted;
     const lenses: vscode.CodeLens[] = [];
     const now = Date.now();

@@ -46,7 +46,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, service: R
       const entries: Array<[vscode.Uri, vscode.Diagnostic[] | undefined]> = [];
       for (const path of paths) {
         const uri = vscode.Uri.file(path);
-        const problems = service.runbookIndex.get(path) ? service.problemsOf(path) : [];
+        const problems = service.problemsOf(path);
         entries.push([uri, problems.length > 0 ? problems.map(toDiagnostic) : undefined]);
       }
       collection.set(entries);

@@ -1,16 +1,34 @@
 // Runbook index, tree view, search, alert lookup, diagnostics: wires the pure index
 // (src/runbooks) to the editor. activate() returns before any file is read; the index builds
 // right after, off the extension host's thread for the parsing.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { parseAlertQuery } from '../../runbooks/alertLink';
 import { announceAlert } from '../alerts/announce';
 import type { AlertInbox } from '../alerts/inbox';
+import { indexTaskTimes } from '../../runbooks/yieldable';
 import { registerCommands } from '../commandRegistry';
 import type { BaseServices, RunbookService } from '../services';
 import { RunbookCommands } from './commands';
 import { registerDiagnostics } from './diagnostics';
 import { RunbookIndexService } from './service';
 import { RunbookTreeProvider, type RunbookTreeNode } from './tree';
+
+/** A CPU profile of this thread (tests only: where the extension host's time goes). */
+function startProfile(): { stopInto(file: string): void } {
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable', () => session.post('Profiler.start'));
+  return {
+    stopInto: (file) =>
+      session.post('Profiler.stop', (err, result) => {
+        if (!err) writeFileSync(file, JSON.stringify(result.profile));
+        session.disconnect();
+      }),
+  };
+}
 
 export function registerRunbookFeatures(base: BaseServices, alerts?: AlertInbox): RunbookService {
   const registerStarted = performance.now();
@@ -81,6 +99,17 @@ export function registerRunbookFeatures(base: BaseServices, alerts?: AlertInbox)
       whenCurrent: () => service.whenCurrent(),
       handleUri: (uri) => uriHandler.handleUri(uri),
       registerMs: 0,
+      measureHostTasks: (profileFile) => {
+        const delay = monitorEventLoopDelay({ resolution: 1 });
+        const profiler = profileFile ? startProfile() : undefined;
+        indexTaskTimes.reset();
+        delay.enable();
+        return () => {
+          delay.disable();
+          if (profiler && profileFile) profiler.stopInto(profileFile);
+          return { longestTaskMs: delay.max / 1e6, p99TaskMs: delay.percentile(99) / 1e6, ownWorkMs: indexTaskTimes.report() };
+        };
+      },
     };
   }
 

@@ -9,10 +9,10 @@ import { DebouncedSaveCache, FileModelCache, MemoryModelCache, type ModelCache }
 import { RunbookIndex, type IndexChange, type IndexProgress } from '../../runbooks/index';
 import { DEFAULT_LINT_CONFIG, LINT_RULES, linkTargets, lintRepository, lintRunbook, type LintConfig, type LintContext, type RepositorySuggestion, type RuleLevel } from '../../runbooks/lint';
 import type { Problem, Runbook } from '../../runbooks/model';
-import { parseRunbook } from '../../runbooks/parse';
 import { ParsePool } from '../../runbooks/parsePool';
 import { nodeSource } from '../../runbooks/source';
 import { isMarkdownName } from '../../runbooks/text';
+import { indexTaskTimes } from '../../runbooks/yieldable';
 import { postmortemLocation } from '../postmortem/location';
 import type { BaseServices, RunbookService, RunbookTesting } from '../services';
 
@@ -43,6 +43,12 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
   private started: Promise<void> | undefined;
   private ready = false;
+  /** Models of open documents (dirty, or outside the roots) by URI, for their version. */
+  private readonly documentModels = new Map<string, { version: number; model: Promise<Runbook> }>();
+  /** Folders the index could not list, as problems. */
+  private readonly listingProblems = new Map<string, Problem[]>();
+  /** Parse problems of open markdown files outside the runbook roots. */
+  private readonly outsideProblems = new Map<string, Problem[]>();
   /** Watchers for roots outside the workspace folders (the workspace has its own watcher). */
   private rootWatchers: vscode.Disposable[] = [];
 
@@ -60,6 +66,7 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
         else if (e.affectsConfiguration('oncall.lint')) this.relintAll();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forgetDocument(d)),
     );
   }
 
@@ -78,17 +85,43 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
     const path = uri.fsPath;
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const indexed = this.index.get(path);
-    if (open?.isDirty || (indexed && indexed.parseStatus === 'quick')) {
-      if (!open && !indexed) return undefined;
-      const root = this.index.rootOf(path) ?? vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.replace(/[\\/][^\\/]*$/, '');
-      const text = open ? open.getText() : await nodeSource.readFile(path);
-      return this.pool.parse({ path, root, text });
+    if (indexed && indexed.parseStatus !== 'quick' && !open?.isDirty) return indexed;
+    // Every parse goes to the worker pool, under its limits: this thread never runs remark.
+    if (open && (indexed || isMarkdownName(path))) return this.parseDocument(open, indexed !== undefined);
+    if (!indexed) return undefined;
+    const root = this.index.rootOf(path) ?? path.replace(/[\\/][^\\/]*$/, '');
+    return this.pool.parse({ path, root, text: await nodeSource.readFile(path) });
+  }
+
+  /**
+   * An open document's model, parsed in the pool once per document version. A file outside the
+   * runbook roots that cannot be parsed shows its parse problem in the Problems panel too.
+   */
+  private parseDocument(document: vscode.TextDocument, indexed: boolean): Promise<Runbook> {
+    const key = document.uri.toString();
+    const known = this.documentModels.get(key);
+    if (known && known.version === document.version) return known.model;
+    const path = document.uri.fsPath;
+    const root = this.index.rootOf(path) ?? vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath ?? path.replace(/[\\/][^\\/]*$/, '');
+    const model = this.pool.parse({ path, root, text: document.getText() });
+    this.documentModels.set(key, { version: document.version, model });
+    if (!indexed) {
+      void model.then((runbook) => {
+        if (this.documentModels.get(key)?.model !== model) return;
+        const failed = runbook.problems.filter((p) => p.ruleId === 'parse-failed');
+        if (failed.length === 0 && !this.outsideProblems.has(path)) return;
+        if (failed.length > 0) this.outsideProblems.set(path, failed);
+        else this.outsideProblems.delete(path);
+        this.lintChanged.fire([path]);
+      });
     }
-    if (indexed) return indexed;
-    // A markdown file outside the runbook roots (opened from elsewhere) is parsed on demand.
-    if (!isMarkdownName(path) || !open) return undefined;
-    const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.replace(/[\\/][^\\/]*$/, '');
-    return parseRunbook({ path, root, text: open.getText() });
+    return model;
+  }
+
+  private forgetDocument(document: vscode.TextDocument): void {
+    this.documentModels.delete(document.uri.toString());
+    const path = document.uri.fsPath;
+    if (this.outsideProblems.delete(path)) this.lintChanged.fire([path]);
   }
 
   // ---- more for the views --------------------------------------------------------------------
@@ -101,9 +134,9 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
     return this.ready;
   }
 
-  /** Parse problems and lint problems of one runbook. */
+  /** Parse problems and lint problems of one runbook (or the parse problem of an open file outside the roots). */
   problemsOf(path: string): readonly Problem[] {
-    return this.lint.get(path) ?? this.index.get(path)?.problems ?? [];
+    return this.lint.get(path) ?? this.index.get(path)?.problems ?? this.outsideProblems.get(path) ?? this.listingProblems.get(path) ?? [];
   }
 
   /** Starts the first build; later calls return the same promise. */
@@ -165,7 +198,7 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
   private createIndex(): RunbookIndex {
     const { roots, exclude, detectAreas } = this.roots();
     const index = new RunbookIndex({ source: nodeSource, parser: this.pool, roots, exclude, cache: undefined, parseConcurrency: 3, detectAreas });
-    index.onDidChange((change) => this.indexChanged(index, change));
+    index.onDidChange((change) => indexTaskTimes.measure('lint and view data after a change', () => this.indexChanged(index, change)));
     this.watchRoots(roots);
     return index;
   }
@@ -208,8 +241,21 @@ export class RunbookIndexService implements RunbookService, vscode.Disposable {
     );
     this.setReady();
     this.base.log.info(`indexed ${index.runbookCount} runbooks under ${roots.length} root(s) in ${Date.now() - started} ms`);
+    this.reportListingProblems(index);
     await index.whenCurrent();
     this.refit();
+  }
+
+  /** Folders the index could not list (names not UTF-8): in the log and the Problems panel. */
+  private reportListingProblems(index: RunbookIndex): void {
+    const before = [...this.listingProblems.keys()];
+    this.listingProblems.clear();
+    for (const p of index.problems()) {
+      this.base.log.warn(`${p.path}: ${p.message}`);
+      this.listingProblems.set(p.path, [{ ruleId: 'parse-failed', severity: 'error', message: p.message, line: 0 }]);
+    }
+    const changed = [...new Set([...before, ...this.listingProblems.keys()])];
+    if (changed.length > 0) this.lintChanged.fire(changed);
   }
 
   private progressed(p: IndexProgress, progress: vscode.Progress<{ message?: string }>): void {

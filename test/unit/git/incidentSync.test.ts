@@ -200,8 +200,8 @@ describe('incident sharing through git (real repositories)', function () {
     assert.equal(small.book.incident(inc.id)?.title, 'T', 'the rest of the incident is there');
   });
 
-  it('names the ref namespace and the fallback when the host refuses custom refs', async () => {
-    const ana = await team.responder('Ana', A);
+  it('with shareTransport "refs", names the ref namespace, the branch fallback and the setting when the host refuses custom refs', async () => {
+    const ana = await team.responder('Ana', A, { transport: 'refs' });
     const inc = await ana.book.declare({ title: 'T' });
     refuseCustomRefs(team);
     await ana.book.markShared(inc.id);
@@ -210,7 +210,10 @@ describe('incident sharing through git (real repositories)', function () {
     const e = r.errors.find((x) => x.kind === 'refusedRef');
     assert.ok(e, r.errors.map((x) => `${x.kind}: ${x.message}`).join('; '));
     assert.match(e.message, /refs\/oncall\/incidents\//);
-    assert.match(e.message, /dedicated branch whose files are per writer/);
+    assert.match(e.message, /dedicated branch oncall\/incidents instead, whose files are per writer/);
+    assert.match(e.message, /oncall\.incidents\.shareTransport/);
+    assert.deepEqual(r.switched, [], 'told to use refs, it does not switch');
     assert.equal(ana.sync.unshared(inc.id), 1);
+    assert.equal(team.remoteGit('for-each-ref').trim(), '', 'nothing landed');
   });
 });

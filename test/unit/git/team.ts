@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { TransportSetting } from '../../../src/git/incidentBranch';
 import { IncidentSync } from '../../../src/git/incidentSync';
 import { IncidentBook } from '../../../src/incidents/book';
 import { createEventIdGenerator } from '../../../src/incidents/ids';
@@ -27,7 +28,7 @@ export interface Team {
   base: string;
   remote: string;
   env: NodeJS.ProcessEnv;
-  responder(name: string, writer: string, options?: { maxSegmentBytes?: number }): Promise<Responder>;
+  responder(name: string, writer: string, options?: { maxSegmentBytes?: number; transport?: TransportSetting; log?: (m: string) => void }): Promise<Responder>;
   /** Runs git in the remote repository. */
   remoteGit(...args: string[]): string;
   cleanup(): Promise<void>;
@@ -49,7 +50,7 @@ export function makeTeam(): Team {
       const journal = new Journal({ fs: nodeJournalFs(), root: path.join(dir, 'incidents') });
       const book = new IncidentBook({ journal, clock: Date.now, newEventId: createEventIdGenerator(Date.now, (n) => randomBytes(n)), author: () => name, writer: () => writer });
       await book.load();
-      const sync = new IncidentSync({ dir: path.join(dir, 'share'), book, writer, name: () => name, clock: Date.now, env, maxSegmentBytes: options.maxSegmentBytes, networkTimeoutMs: 30_000 });
+      const sync = new IncidentSync({ dir: path.join(dir, 'share'), book, writer, name: () => name, clock: Date.now, env, maxSegmentBytes: options.maxSegmentBytes, networkTimeoutMs: 30_000, log: options.log, ...(options.transport ? { transport: () => options.transport! } : {}) });
       const r: Responder = {
         name, writer, dir, journal, book, sync,
         async share(id, remoteUrl) {
@@ -90,4 +91,30 @@ export function refuseCustomRefs(team: Team): void {
   const hook = path.join(team.remote, 'hooks', 'pre-receive');
   writeFileSync(hook, '#!/bin/sh\nwhile read old new ref; do case "$ref" in refs/heads/*|refs/tags/*) ;; *) echo "refusing to accept $ref: only branches and tags" >&2; exit 1;; esac; done\n');
   chmodSync(hook, 0o755);
+}
+
+/**
+ * Commits files to the shared branch of the remote by hand, on top of its tip (what a teammate's
+ * push, or a hostile one, leaves there): plumbing in the bare remote with a temporary index.
+ */
+export function commitToBranch(team: Team, files: Record<string, Buffer | string>, author = 'Mallory'): string {
+  const index = path.join(team.base, `index-${randomBytes(4).toString('hex')}`);
+  const env = { ...team.env, GIT_INDEX_FILE: index, GIT_AUTHOR_NAME: author, GIT_AUTHOR_EMAIL: 'm@x', GIT_COMMITTER_NAME: author, GIT_COMMITTER_EMAIL: 'm@x' };
+  const git = (args: string[], input?: Buffer | string) => execFileSync('git', args, { cwd: team.remote, env, input, encoding: 'utf8' }).trim();
+  let tip: string | undefined;
+  try {
+    tip = git(['rev-parse', '--verify', '--quiet', 'refs/heads/oncall/incidents']);
+  } catch {
+    tip = undefined;
+  }
+  git(tip ? ['read-tree', tip] : ['read-tree', '--empty']);
+  for (const [file, content] of Object.entries(files)) {
+    const blob = git(['hash-object', '-w', '--stdin'], content);
+    git(['update-index', '--add', '--cacheinfo', `100644,${blob},${file}`]);
+  }
+  const tree = git(['write-tree']);
+  const commit = git(['commit-tree', ...(tip ? ['-p', tip] : []), '-m', 'by hand', tree]);
+  git(['update-ref', 'refs/heads/oncall/incidents', commit, ...(tip ? [tip] : [])]);
+  rmSync(index, { force: true });
+  return commit;
 }

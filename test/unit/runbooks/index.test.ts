@@ -201,6 +201,36 @@ describe('runbooks/index', () => {
     }
   });
 
+  it('reports binary files and names that are not UTF-8 (files and folders) instead of skipping them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oncall-names-'));
+    try {
+      writeFileSync(join(dir, 'fine.md'), rb('Fine'));
+      writeFileSync(join(dir, 'image.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]));
+      // Latin-1 bytes in names, as an old archive or another OS may leave them: "d\xe9j\xe0.md", "r\xe9seau/".
+      const dirBytes = Buffer.from(dir);
+      writeFileSync(Buffer.concat([dirBytes, Buffer.from('/d\xe9j\xe0.md', 'latin1')]), rb('Latin one'));
+      mkdirSync(Buffer.concat([dirBytes, Buffer.from('/r\xe9seau', 'latin1')]));
+      writeFileSync(Buffer.concat([dirBytes, Buffer.from('/r\xe9seau/inside.md', 'latin1')]), rb('Inside'));
+      const index = new RunbookIndex({ source: nodeSource, parser: new InlineParser(), roots: [dir] });
+      await index.build();
+      const byName = new Map(index.all().map((r) => [r.relPath, r]));
+      assert.deepEqual([...byName.keys()].sort(), ['d\ufffdj\ufffd.md', 'fine.md', 'image.md']);
+      assert.equal(byName.get('fine.md')?.parseStatus, 'full');
+      const binary = byName.get('image.md');
+      assert.equal(binary?.parseStatus, 'failed');
+      assert.match(binary?.problems[0]?.message ?? '', /NUL bytes: it is binary/);
+      const latin = byName.get('d\ufffdj\ufffd.md');
+      assert.equal(latin?.parseStatus, 'failed');
+      assert.match(latin?.problems[0]?.message ?? '', /file name is not valid UTF-8/);
+      assert.deepEqual(
+        index.problems().map((p) => [p.path.slice(dir.length + 1), p.message]),
+        [['r\ufffdseau', 'The folder name is not valid UTF-8, so nothing under it could be listed or indexed: rename it.']],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('serves several roots, and a root inside another as its own', async () => {
     const source = new MemorySource({
       '/one/team/a.md': rb('A'),

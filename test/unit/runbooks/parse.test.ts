@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { nestingDepth } from '../../../src/runbooks/parse';
 import { fixtureText, parseFixture, parseText, runbookText } from './helpers';
 
 describe('runbooks/parse', () => {
@@ -319,8 +318,6 @@ describe('runbooks/parse', () => {
       assert.equal(r.title, 'T');
       assert.equal(r.problems.at(-1)?.ruleId, 'parse-failed');
       assert.equal(r.problems.at(-1)?.severity, 'error');
-      assert.equal(nestingDepth(['> > > - 1. x']), 5);
-      assert.equal(nestingDepth(['      - x']), 4);
     });
 
     it('refuses files above the size cap', () => {
