@@ -7,6 +7,8 @@ import { registerPostmortemFeatures } from './vscode/postmortem/register';
 import { registerRunFeatures } from './vscode/run/register';
 import { registerRunbookFeatures } from './vscode/runbooks/register';
 import { createApi, type OnCallApi } from './vscode/api';
+import { AlertInbox } from './vscode/alerts/inbox';
+import { registerEvidenceFeatures } from './vscode/evidence/register';
 
 export function activate(context: vscode.ExtensionContext): OnCallApi {
   const log = vscode.window.createOutputChannel('On-Call Runbooks', { log: true });
@@ -15,7 +17,8 @@ export function activate(context: vscode.ExtensionContext): OnCallApi {
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const base = { context, log, ready };
 
-  const runbooks = registerRunbookFeatures(base);
+  const alerts = new AlertInbox();
+  const runbooks = registerRunbookFeatures(base, alerts);
   const incidents = registerIncidentFeatures(base);
   // api.ready: the first complete index (built after activate() returns) and the incident store.
   setTimeout(() => {
@@ -27,8 +30,9 @@ export function activate(context: vscode.ExtensionContext): OnCallApi {
         markReady();
       });
   }, 0);
-  const run = registerRunFeatures(base, runbooks, incidents);
+  const run = registerRunFeatures(base, runbooks, incidents, alerts);
   const postmortems = registerPostmortemFeatures(base, incidents);
+  const evidence = registerEvidenceFeatures(base, { runbooks, incidents, run, alerts });
   // History: the Incidents view lists post-mortems (also those of incidents with no journal here).
   let pending: ReturnType<typeof setTimeout> | undefined;
   const showPostmortems = () => {
@@ -45,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): OnCallApi {
   registerCommands(base, [{ id: 'oncall.showLog', run: () => log.show() }]);
 
   log.info(`activated (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
-  return createApi(runbooks, incidents, run, ready);
+  return createApi(runbooks, incidents, run, ready, evidence.testing);
 }
 
 export function deactivate(): void {

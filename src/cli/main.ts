@@ -9,9 +9,11 @@ import { describeFsError, isNotFound } from '../fsErrors';
 import { FileModelCache, MemoryModelCache, type ModelCache } from '../runbooks/cache';
 import { RunbookIndex } from '../runbooks/index';
 import { DEFAULT_LINT_CONFIG, LINT_RULES, lintRepository, type LintConfig, type RuleLevel } from '../runbooks/lint';
-import type { Runbook } from '../runbooks/model';
+import type { Problem, Runbook } from '../runbooks/model';
 import { InlineParser, ParsePool, type RunbookParser } from '../runbooks/parsePool';
 import { nodeSource } from '../runbooks/source';
+import { findingProblems, findingsFromEvents, FINDING_RULES } from '../incidents/runbookFindings';
+import { defaultJournalLocations, readIncidentEvents } from './incidentJournals';
 import { detailCounts } from '../runbooks/store';
 import { alertJson, alertText, cliProblem, githubAnnotations, indexJson, sarif, type FoundProblem } from './output';
 
@@ -20,6 +22,7 @@ const USAGE = `Usage:
   oncall-runbooks lint <dir> [--json | --format <text|json|sarif|github>] [--stale-days <n>]
                              [--required-sections <a,b>] [--rule <id>=<error|warning|info|off>]…
                              [--today <YYYY-MM-DD>] [--no-cache] [--cache-dir <dir>] [--exclude <glob>]…
+                             [--journals <dir or file>]… [--no-journals]
   oncall-runbooks alert <name> [dir] [--json] [--no-cache] [--cache-dir <dir>] [--exclude <glob>]…
 
 index   lists every runbook under <dir> with its title, alerts and code blocks (--json: with
@@ -44,8 +47,12 @@ Options:
                          of the repository's runbooks share)
   --rule <id>=<level>    change a rule's severity, e.g. --rule missing-owner=error
   --today <YYYY-MM-DD>   the date staleness is measured against (default: today, UTC)
+  --journals <path>      incident journals to learn from (a journal folder or an exported
+                         *.timeline.jsonl); by default .oncall/incidents and postmortems/
+                         in <dir> and the folders above it, up to the repository's top
+  --no-journals          do not read incident journals
 
-Rules: ${LINT_RULES.map((r) => r.id).join(', ')}`;
+Rules: ${[...LINT_RULES.map((r) => r.id), ...Object.values(FINDING_RULES)].join(', ')}`;
 
 /** An error in how the CLI was called or what it was pointed at: printed as is, exit code 2. */
 class UsageError extends Error {}
@@ -64,6 +71,9 @@ interface Options {
   workers: number | undefined;
   lint: LintConfig;
   today: string;
+  /** Incident journals to read findings from; undefined: the default locations. */
+  journals?: string[];
+  noJournals?: boolean;
 }
 
 function defaultCacheDir(): string {
@@ -135,10 +145,16 @@ function parseArgs(argv: readonly string[]): Options | 'help' | 'version' {
       case '--rule': {
         const m = /^([a-z-]+)=(error|warning|info|off)$/.exec(value());
         if (!m) throw new UsageError('--rule takes <id>=<error|warning|info|off>, e.g. missing-owner=error');
-        if (!LINT_RULES.some((r) => r.id === m[1])) throw new UsageError(`unknown rule "${m[1]}" (rules: ${LINT_RULES.map((r) => r.id).join(', ')})`);
+        if (!LINT_RULES.some((r) => r.id === m[1]) && !(Object.values(FINDING_RULES) as string[]).includes(m[1] as string)) throw new UsageError(`unknown rule "${m[1]}" (rules: ${LINT_RULES.map((r) => r.id).join(', ')})`);
         rules[m[1] as string] = m[2] as RuleLevel;
         break;
       }
+      case '--journals':
+        (options.journals ??= []).push(resolve(value()));
+        break;
+      case '--no-journals':
+        options.noJournals = true;
+        break;
       case '--today': {
         const v = value();
         if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new UsageError('--today takes a date written YYYY-MM-DD');
@@ -213,7 +229,9 @@ async function run(argv: readonly string[]): Promise<number> {
   }
   for (const p of index.problems()) process.stderr.write(`oncall-runbooks: warning: ${relative(root, p.path)}: ${p.message}\n`);
   if (parsed.command === 'alert') return printAlert(index, parsed);
-  return parsed.command === 'index' ? printIndex(all, parsed) : printLint(all, index, parsed, root);
+  if (parsed.command === 'index') return printIndex(all, parsed);
+  const learned = parsed.noJournals ? new Map<string, Problem[]>() : await incidentProblems(all, parsed.journals ?? defaultJournalLocations(root));
+  return printLint(all, index, parsed, root, learned);
 }
 
 function printAlert(index: RunbookIndex, options: Options): number {
@@ -241,11 +259,23 @@ function printIndex(all: readonly Runbook[], options: Options): number {
   return 0;
 }
 
-function printLint(all: readonly Runbook[], index: RunbookIndex, options: Options, root: string): number {
+/** Problems from incident journals (failed steps, notes against steps), by runbook path. */
+async function incidentProblems(all: readonly Runbook[], locations: readonly string[]): Promise<Map<string, Problem[]>> {
+  const findings = [...(await readIncidentEvents(locations)).values()].flatMap((events) => findingsFromEvents(events));
+  const out = new Map<string, Problem[]>();
+  if (findings.length === 0) return out;
+  for (const r of all) {
+    const problems = findingProblems(findings, { paths: [r.relPath], lastReviewed: r.metadata.lastReviewed, blockLines: r.codeBlocks.map((b) => b.startLine) });
+    if (problems.length) out.set(r.path, problems.map(({ incidentId: _id, ...p }) => p));
+  }
+  return out;
+}
+
+function printLint(all: readonly Runbook[], index: RunbookIndex, options: Options, root: string, learned: ReadonlyMap<string, Problem[]> = new Map()): number {
   const lint = lintRepository(all, { today: options.today, runbookAt: (p) => index.get(p), fileExists: (p) => existsSync(p) }, options.lint);
   const found: FoundProblem[] = [];
   for (const r of all) {
-    for (const p of [...r.problems, ...(lint.problems.get(r.path) ?? [])]) {
+    for (const p of [...r.problems, ...(lint.problems.get(r.path) ?? []), ...(learned.get(r.path) ?? [])]) {
       const level = options.lint.rules[p.ruleId];
       if (level === 'off') continue;
       found.push({ path: r.relPath, absolutePath: r.path, ...cliProblem(level ? { ...p, severity: level } : p) });

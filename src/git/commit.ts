@@ -45,15 +45,24 @@ export interface CommitResult {
 
 export const DEFAULT_GIT_TIMEOUT_MS = 60_000;
 
-/** Commit `files` (and only them) with `message`. Throws a GitOperationError on every refusal. */
-export async function commitFiles(request: CommitRequest): Promise<CommitResult> {
+/**
+ * What every commit starts with: files and a message given, the repository, each file as a
+ * path inside it (relative to its root), and an identity to commit as.
+ */
+export async function prepareCommit(request: Pick<CommitRequest, 'repoDir' | 'files' | 'message'> & GitContext): Promise<{ repo: Repository; files: string[] }> {
   if (request.files.length === 0) throw new GitOperationError('nothingToCommit', 'No files were given to commit.');
   if (!request.message.trim()) throw new GitOperationError('commitFailed', 'The commit message is empty.');
   const repo = await openRepository(request.repoDir, request);
   const files: string[] = [];
   for (const file of request.files) files.push(await pathInsideRepository(repo.root, request.repoDir, file));
-
   await requireIdentity(repo);
+  return { repo, files };
+}
+
+/** Commit `files` (and only them) with `message`. Throws a GitOperationError on every refusal. */
+export async function commitFiles(request: CommitRequest): Promise<CommitResult> {
+  const { repo, files } = await prepareCommit(request);
+
   await requireNoLockOrOperation(repo);
   const branch = await currentBranch(repo);
   if (branch === undefined && !request.allowDetached) {
@@ -147,7 +156,7 @@ export async function showCommit(repoDir: string, hash: string, context: GitCont
 
 // ---------------------------------------------------------------------------------------------
 
-interface Repository {
+export interface Repository {
   /** Real path of the working tree's top level. */
   root: string;
   /** Absolute path of this working tree's git directory. */
@@ -155,7 +164,7 @@ interface Repository {
   git(args: readonly string[]): Promise<GitOutput>;
 }
 
-async function run(args: readonly string[], cwd: string, context: GitContext): Promise<GitOutput> {
+export async function run(args: readonly string[], cwd: string, context: GitContext): Promise<GitOutput> {
   const timeoutMs = context.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
   try {
     return await runGit(args, { cwd, env: context.env, timeoutMs });
@@ -168,7 +177,7 @@ async function run(args: readonly string[], cwd: string, context: GitContext): P
   }
 }
 
-async function openRepository(repoDir: string, context: GitContext): Promise<Repository> {
+export async function openRepository(repoDir: string, context: GitContext): Promise<Repository> {
   const stat = await fs.stat(repoDir).catch((err: unknown) => {
     // Only a folder that is not there is "not a repository"; anything else is said as it is.
     if (isNotFound(err)) throw new GitOperationError('notARepository', `${repoDir} does not exist, so it is not a git repository.`);
@@ -290,7 +299,7 @@ async function requireNoLockOrOperation(repo: Repository): Promise<void> {
   }
 }
 
-async function currentBranch(repo: Repository): Promise<string | undefined> {
+export async function currentBranch(repo: Repository): Promise<string | undefined> {
   const out = await repo.git(['symbolic-ref', '--quiet', '--short', 'HEAD']);
   return out.exitCode === 0 ? out.stdout.trim() : undefined;
 }
@@ -300,7 +309,7 @@ async function headHash(repo: Repository): Promise<string | undefined> {
   return out.exitCode === 0 ? out.stdout.trim() : undefined;
 }
 
-async function classifyCommitFailure(repo: Repository, commit: GitOutput, noVerify: boolean): Promise<GitOperationError> {
+export async function classifyCommitFailure(repo: Repository, commit: GitOutput, noVerify: boolean): Promise<GitOperationError> {
   const output = (commit.stdout + commit.stderr).trim();
   if (/failed to sign|gpg failed|signing failed/i.test(output)) {
     return new GitOperationError('signingFailed', 'git could not sign the commit; nothing was committed.', output);
@@ -335,7 +344,7 @@ async function activeCommitHooks(repo: Repository, noVerify: boolean): Promise<s
   return found;
 }
 
-function failure(kind: ConstructorParameters<typeof GitOperationError>[0], message: string, out: GitOutput): GitOperationError {
+export function failure(kind: ConstructorParameters<typeof GitOperationError>[0], message: string, out: GitOutput): GitOperationError {
   return new GitOperationError(kind, message, (out.stdout + out.stderr).trim());
 }
 

@@ -60,11 +60,15 @@ export function sanitizeGitEnv(host: NodeJS.ProcessEnv): Record<string, string> 
   return env;
 }
 
+/** How many git commands this process started (tests check that Restricted Mode starts none). */
+export const gitCommandsStarted = { count: 0 };
+
 /**
  * Run `git <args>` in `cwd`. Resolves with the exit code and output whatever the exit code;
  * rejects only when git could not start or ran past the deadline.
  */
 export async function runGit(args: readonly string[], options: GitRunOptions): Promise<GitOutput> {
+  gitCommandsStarted.count += 1;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   let captured: { exitCode: number; stdout: string; stderr: string } | undefined;

@@ -13,7 +13,7 @@ import { encodeRecord, isSegmentName, JournalReadError, type Journal, type Journ
 import { encodeSummaries, parseSummaries, sameStamps, SUMMARY_FILE, toStampRecord, type CachedIncident } from './summaries';
 import {
   MILESTONES, ROLES, STATUSES,
-  type Audience, type EventBase, type Incident, type IncidentSummary, type Severity, type TimelineEvent,
+  type AlertInfo, type Audience, type EventBase, type Incident, type IncidentSummary, type Severity, type TimelineEvent,
 } from './model';
 import { foldIncident } from './state';
 
@@ -35,6 +35,8 @@ export interface DeclareInput {
   commander?: string;
   summary?: string;
   services?: string[];
+  /** The alert the incident is declared from (recorded in the declaration, its first event). */
+  alert?: AlertInfo;
 }
 
 export interface BookOptions {
@@ -381,7 +383,8 @@ export class IncidentBook {
       this.claimed.add(id);
       if (await this.journal.claimIncident(id)) break;
     }
-    const body: EventBody = { type: 'declared', title, severity, summary, services, ...(commander ? { commander } : {}) };
+    const alert = declaredAlert(input.alert);
+    const body: EventBody = { type: 'declared', title, severity, summary, services, ...(commander ? { commander } : {}), ...(alert ? { alert } : {}) };
     await this.record(id, [body], { allowNew: true });
     return this.require(id);
   }
@@ -578,6 +581,8 @@ export class IncidentBook {
       durationMs: Math.max(0, run.durationMs),
       ...(run.outputTail ? { outputTail: run.outputTail.slice(-20_000) } : {}),
       ...(run.unknownReason ? { unknownReason: run.unknownReason } : {}),
+      ...(run.output ? { output: run.output } : {}),
+      ...(run.service ? { service: run.service.slice(0, MAX_NAME) } : {}),
       ...(run.target ? { target: run.target } : {}),
     };
     return (await this.record(incident.id, [body]))[0];
@@ -589,6 +594,16 @@ export class IncidentBook {
     }
     return target;
   }
+}
+
+/** The alert as a declaration records it: a name, string labels, an http(s) link; anything else is left out. */
+function declaredAlert(value: AlertInfo | undefined): AlertInfo | undefined {
+  if (!value || typeof value !== 'object' || typeof value.name !== 'string' || !value.name.trim()) return undefined;
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value.labels ?? {}).slice(0, 100)) if (typeof v === 'string' && k.length <= 200) labels[k] = v.slice(0, 10_000);
+  const link = typeof value.link === 'string' && /^https?:\/\//i.test(value.link) ? value.link.slice(0, 2_000) : undefined;
+  const runbookPath = typeof value.runbookPath === 'string' ? value.runbookPath.slice(0, 2_000) : undefined;
+  return { name: value.name.trim().slice(0, 300), labels, ...(link ? { link } : {}), ...(runbookPath ? { runbookPath } : {}) };
 }
 
 function defaultRandomBytes(count: number): Uint8Array {

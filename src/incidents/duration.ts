@@ -22,3 +22,28 @@ export function formatDuration(ms: number, options: { seconds?: boolean } = {}):
   else text = `${s} s`;
   return neg ? `-${text}` : text;
 }
+
+/** What `incidentSpan` measures from and to. */
+export interface IncidentSpan {
+  ms: number;
+  from: 'impact start' | 'declaration';
+  to: 'resolution' | 'now';
+}
+
+/**
+ * How long the incident lasted (or has lasted so far), measured the same way everywhere — the
+ * timeline panel, the status bar and the post-mortem: from the impact-started milestone (or the
+ * declaration when it is not marked) to the resolved milestone (or the resolved status; `now`
+ * while the incident is open). Undefined when the end is before the start, or open without `now`.
+ */
+export function incidentSpan(
+  incident: { milestones: { impactStarted?: string; resolved?: string }; declaredAt: string; resolvedAt?: string },
+  now?: number,
+): IncidentSpan | undefined {
+  const start = incident.milestones.impactStarted ?? incident.declaredAt;
+  const resolved = incident.milestones.resolved ?? incident.resolvedAt;
+  const end = resolved ? Date.parse(resolved) : now;
+  const from = Date.parse(start);
+  if (end === undefined || Number.isNaN(end) || Number.isNaN(from) || end < from) return undefined;
+  return { ms: end - from, from: incident.milestones.impactStarted ? 'impact start' : 'declaration', to: resolved ? 'resolution' : 'now' };
+}

@@ -7,6 +7,29 @@ import { arrayOf, bool, int, isRecord, isoTime, nullable, num, object, oneOf, st
 
 const TEXT = str({ max: 1_000_000 });
 const NAME = str({ max: 10_000 });
+const SHA = str({ pattern: /^[0-9a-f]{40,64}$/ });
+
+/** A plain object of string values (alert labels), bounded. */
+const stringRecord = (maxKeys: number, maxValue: number): Check => (v) => {
+  if (!isRecord(v)) return 'not an object';
+  const entries = Object.entries(v);
+  if (entries.length > maxKeys) return `more than ${maxKeys} entries`;
+  for (const [k, value] of entries) {
+    if (k.length > 200) return 'a key is too long';
+    if (typeof value !== 'string' || value.length > maxValue) return `${k.slice(0, 40)}: not a string of at most ${maxValue} characters`;
+  }
+  return undefined;
+};
+
+const ALERT = object({ name: NAME, labels: stringRecord(100, 10_000) }, { link: TEXT, runbookPath: TEXT });
+const RUN_OUTPUT = object(
+  { head: arrayOf(TEXT, 100), tail: arrayOf(TEXT, 100), lines: int({ min: 0 }), bytes: int({ min: 0 }) },
+  { file: str({ pattern: /^outputs\/[A-Za-z0-9._-]+\.txt$/ }), sha256: SHA, truncated: bool, masked: int({ min: 0 }) },
+);
+const CHANGE = object(
+  { repo: NAME, sha: SHA, kind: oneOf(['commit', 'tag']), author: NAME, at: isoTime, subject: TEXT },
+  { ref: NAME },
+);
 
 export const EVENT_BASE: Record<string, Check> = {
   id: str({ min: 1, max: 200 }),
@@ -24,9 +47,9 @@ export const EVENT_BASE_OPTIONAL: Record<string, Check> = {
 export const EVENT_FIELDS: Record<Exclude<EventType, 'unknown'>, [Record<string, Check>, Record<string, Check>]> = {
   declared: [
     { title: TEXT, severity: oneOf(SEVERITIES), summary: TEXT, services: arrayOf(NAME) },
-    { commander: NAME },
+    { commander: NAME, alert: ALERT },
   ],
-  note: [{ text: TEXT }, {}],
+  note: [{ text: TEXT }, { runbookPath: TEXT, blockIndex: int({ min: 0 }), about: str({ min: 1, max: 200 }) }],
   statusChanged: [{ from: oneOf(STATUSES), to: oneOf(STATUSES) }, { summary: TEXT }],
   severityChanged: [{ from: oneOf(SEVERITIES), to: oneOf(SEVERITIES) }, { reason: TEXT }],
   roleAssigned: [{ role: oneOf(ROLES), person: NAME }, { previous: NAME }],
@@ -40,7 +63,7 @@ export const EVENT_FIELDS: Record<Exclude<EventType, 'unknown'>, [Record<string,
       exitCode: nullable(int()),
       durationMs: num({ min: 0 }),
     },
-    { outputTail: TEXT, unknownReason: TEXT, target: TEXT },
+    { outputTail: TEXT, unknownReason: TEXT, output: RUN_OUTPUT, service: NAME, startedAt: isoTime, attached: bool, target: TEXT },
   ],
   statusUpdate: [{ audience: oneOf(['internal', 'external']), text: TEXT, state: oneOf(['drafted', 'posted']) }, { nextUpdateAt: isoTime }],
   reminderSnoozed: [{ minutes: num({ min: 0, max: 7 * 24 * 60 }), reason: TEXT }, {}],
@@ -48,6 +71,14 @@ export const EVENT_FIELDS: Record<Exclude<EventType, 'unknown'>, [Record<string,
   customerSummaryChanged: [{ text: TEXT }, {}],
   pinned: [{ target: str({ min: 1, max: 200 }), pinned: bool }, {}],
   correction: [{ target: str({ min: 1, max: 200 }), text: TEXT }, {}],
+  evidencePinned: [
+    { target: str({ min: 1, max: 200 }), pinned: bool },
+    { fromLine: int({ min: 1 }), toLine: int({ min: 1 }), text: TEXT },
+  ],
+  changesObserved: [
+    { windowStart: isoTime, windowEnd: isoTime, repos: arrayOf(NAME, 100), changes: arrayOf(CHANGE, 1_000) },
+    { problems: arrayOf(TEXT, 100) },
+  ],
   joined: [{}, { role: oneOf(ROLES) }],
 };
 

@@ -1,6 +1,7 @@
 // The incident model: an incident is what its journal of events says it is. Events are never
 // edited or deleted; `foldIncident` (in state.ts) derives the current state from them.
 import type { RunRecord, Severity } from '../runbooks/model';
+import type { ChangeObservation } from './changes';
 
 export type { Severity };
 export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
@@ -33,8 +34,9 @@ export interface EventBase {
 }
 
 export type TimelineEvent =
-  | (EventBase & { type: 'declared'; title: string; severity: Severity; summary: string; services: string[]; commander?: string })
-  | (EventBase & { type: 'note'; text: string })
+  | (EventBase & { type: 'declared'; title: string; severity: Severity; summary: string; services: string[]; commander?: string; alert?: AlertInfo })
+  // A note may be written against a runbook step (`runbookPath`, `blockIndex`) or a run (`about`: its event id).
+  | (EventBase & { type: 'note'; text: string; runbookPath?: string; blockIndex?: number; about?: string })
   | (EventBase & { type: 'statusChanged'; from: IncidentStatus; to: IncidentStatus; summary?: string })
   | (EventBase & { type: 'severityChanged'; from: Severity; to: Severity; reason?: string })
   | (EventBase & { type: 'roleAssigned'; role: Role; person: string; previous?: string })
@@ -43,8 +45,12 @@ export type TimelineEvent =
   // less what only matters in the moment (terminal, start time).
   | (EventBase & { type: 'commandRun' } & Pick<
         RunRecord,
-        'runbookPath' | 'runbookTitle' | 'blockIndex' | 'command' | 'exitCode' | 'durationMs' | 'outputTail' | 'unknownReason' | 'target'
-      >)
+        'runbookPath' | 'runbookTitle' | 'blockIndex' | 'command' | 'exitCode' | 'durationMs' | 'outputTail' | 'unknownReason' | 'output' | 'service' | 'target'
+      > & {
+        /** Set on runs attached after the fact (they ran before the incident was declared): when they ran. */
+        startedAt?: string;
+        attached?: boolean;
+      })
   // `nextUpdateAt`: the time the update promises the next one by; the reminder follows it.
   | (EventBase & { type: 'statusUpdate'; audience: Audience; text: string; state: 'drafted' | 'posted'; nextUpdateAt?: string })
   | (EventBase & { type: 'reminderSnoozed'; minutes: number; reason: string })
@@ -53,11 +59,24 @@ export type TimelineEvent =
   | (EventBase & { type: 'customerSummaryChanged'; text: string })
   | (EventBase & { type: 'pinned'; target: string; pinned: boolean })
   | (EventBase & { type: 'correction'; target: string; text: string })
+  // A run's output (or lines `fromLine`–`toLine` of it) pinned as evidence for the post-mortem; `text` is the pinned lines, masked.
+  | (EventBase & { type: 'evidencePinned'; target: string; pinned: boolean; fromLine?: number; toLine?: number; text?: string })
+  // Commits and tags found in git history in a window before impact start: observations, never causes.
+  | (EventBase & { type: 'changesObserved'; windowStart: string; windowEnd: string; repos: string[]; changes: ChangeObservation[]; problems?: string[] })
   // A responder joined a shared incident (optionally taking a role: a separate roleAssigned event).
   | (EventBase & { type: 'joined'; role?: Role })
   | (EventBase & { type: 'unknown'; originalType: string; raw: Record<string, unknown> });
 
 export type EventType = TimelineEvent['type'];
+
+/** The alert an incident was declared from: its name, labels and link (as the alert URI carried them). */
+export interface AlertInfo {
+  name: string;
+  labels: Record<string, string>;
+  link?: string;
+  /** The runbook that answered the alert (relative to the workspace folder). */
+  runbookPath?: string;
+}
 
 /** The incident as derived from its events. */
 export interface Incident {

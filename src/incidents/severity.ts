@@ -69,6 +69,12 @@ export const SEVERITY_GUIDE: Record<Severity, SeverityGuide> = {
   },
 };
 
+/**
+ * The upper end of `respondWithin`, in minutes, for the levels that have a clock: the goal for
+ * "time to acknowledge" in post-mortems, so the goal there and the picker's words agree.
+ */
+export const RESPOND_WITHIN_MINUTES: Partial<Record<Severity, number>> = { SEV1: 15, SEV2: 30 };
+
 /** The level and its name: `SEV1 — Critical`. */
 export function severityLabel(level: Severity): string {
   const g = SEVERITY_GUIDE[level];

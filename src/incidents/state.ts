@@ -102,6 +102,8 @@ export function foldIncident(events: readonly TimelineEvent[]): Incident {
       case 'commandRun':
       case 'statusUpdate':
       case 'reminderSnoozed':
+      case 'evidencePinned':
+      case 'changesObserved':
       case 'joined':
         break;
     }

@@ -1,6 +1,8 @@
-// Is a post-mortem ready to commit, and is it late? A required section counts as empty while it
-// holds only prompts (HTML comments) and generated facts: the engineer's own words are what
-// make it complete. Problems carry a 0-based line so the editor can show them as diagnostics.
+// Is a post-mortem ready to commit, and is it late? The review gate: every section people write
+// has their words (a section holding only prompts and generated facts is empty), the impact
+// carries a number, every action item has an owner and a due date, and "human error" is not
+// given as the only cause. Problems carry a 0-based line so the editor can show them as
+// diagnostics, each with a quick fix.
 import { formatDuration } from '../incidents/cadence';
 import { utcLabel } from './format';
 import { normalizeEol, readFrontMatter, splitFrontMatter } from './frontMatter';
@@ -11,6 +13,8 @@ export type ProblemCode =
   | 'missingSection'
   | 'emptySection'
   | 'actionItemsIncomplete'
+  | 'impactWithoutNumber'
+  | 'humanErrorOnly'
   | 'overdue'
   | 'unknownStatus'
   | 'brokenRegion'
@@ -23,6 +27,8 @@ export interface PostmortemProblem {
   line: number;
   severity: 'error' | 'warning' | 'info';
   section?: string;
+  /** For `actionItemsIncomplete`: the columns of that row still to fill. */
+  missingColumns?: string[];
 }
 
 /** The sections a post-mortem needs before it is more than a draft, and how to recognise their headings. */
@@ -32,8 +38,14 @@ export const REQUIRED_SECTIONS: readonly { name: string; heading: RegExp }[] = [
   { name: SECTIONS.detection, heading: /\bdetect/i },
   { name: SECTIONS.rootCause, heading: /\bcauses?\b/i },
   { name: SECTIONS.resolution, heading: /\bresol|\bmitigat/i },
+  { name: SECTIONS.wentWell, heading: /\bwent well\b|\bwhat worked\b/i },
+  { name: SECTIONS.improve, heading: /\bimprov|\bwent wrong\b|\bdid not go well\b/i },
   { name: SECTIONS.actionItems, heading: /\baction items?\b|\bfollow[- ]?ups?\b/i },
+  { name: SECTIONS.lessons, heading: /\blessons?\b|\blearn/i },
 ];
+
+/** Blaming a person, as a cause. */
+const HUMAN_ERROR = /\b(?:human|operator|user|engineer|manual|admin(?:istrator)?|pilot|people)[ -](?:error|mistake|failure)s?\b|\bhuman factors?\b|\bmistake (?:made )?by\b|\bsomeone (?:made a mistake|messed up|forgot)\b/i;
 
 interface Section {
   heading: string;
@@ -56,11 +68,37 @@ export function missingForCommit(text: string): PostmortemProblem[] {
       problems.push(...actionItemProblems(section, required.name));
       continue;
     }
-    if (!hasOwnText(section.own.map((l) => l.text))) {
+    const own = ownText(section);
+    if (!own) {
       problems.push({ code: 'emptySection', severity: 'warning', section: required.name, line: section.line, message: `"${section.heading}" is still empty (only prompts or generated facts).` });
+      continue;
+    }
+    if (required.name === SECTIONS.impact && !/\d/.test(own)) {
+      problems.push({
+        code: 'impactWithoutNumber', severity: 'warning', section: required.name, line: section.line,
+        message: `"${section.heading}" has no number: say how many users, requests, orders or minutes were affected.`,
+      });
+    }
+    if (required.name === SECTIONS.rootCause && humanErrorIsTheOnlyCause(own)) {
+      problems.push({
+        code: 'humanErrorOnly', severity: 'warning', section: required.name, line: section.line,
+        message: `"${section.heading}" gives human error as the only cause: say what in the systems, tools or process made the mistake possible or its effect so large.`,
+      });
     }
   }
   return problems;
+}
+
+/** True when the text names human error and says nothing else of substance. */
+export function humanErrorIsTheOnlyCause(text: string): boolean {
+  if (!HUMAN_ERROR.test(text)) return false;
+  const sentences = text.split(/(?<=[.!?;])\s+|\n+/).map((s) => s.replace(/^[\s>*_#-]+|[\s*_]+$/g, '')).filter(Boolean);
+  const others = sentences.filter((s) => !HUMAN_ERROR.test(s));
+  return others.join(' ').replace(/[^A-Za-z]/g, '').length < 25;
+}
+
+function ownText(section: Section): string {
+  return stripComments(section.own.map((l) => l.text).join('\n')).trim();
 }
 
 /** Every problem worth a diagnostic: incomplete sections, a missed due date, broken or edited generated regions. */
@@ -136,42 +174,77 @@ function stripComments(text: string): string {
   return text.replace(/<!--[\s\S]*?-->/g, '');
 }
 
-function hasOwnText(lines: readonly string[]): boolean {
-  return stripComments(lines.join('\n')).trim().length > 0;
-}
-
 /** Splits a table row on unescaped pipes. */
 function cells(row: string): string[] {
   const inner = row.trim().replace(/^\|/, '').replace(/\|$/, '');
   return inner.split(/(?<!\\)\|/).map((c) => c.trim());
 }
 
+/** The section's own lines outside HTML comments (prompts), with their line numbers. */
+function visibleLines(section: Section): { text: string; line: number }[] {
+  const out: { text: string; line: number }[] = [];
+  let inComment = false;
+  for (const l of section.own) {
+    let text = l.text;
+    if (inComment) {
+      const end = text.indexOf('-->');
+      if (end < 0) continue;
+      text = text.slice(end + 3);
+      inComment = false;
+    }
+    text = text.replace(/<!--[\s\S]*?-->/g, '');
+    const open = text.indexOf('<!--');
+    if (open >= 0) {
+      inComment = true;
+      text = text.slice(0, open);
+    }
+    out.push({ text, line: l.line });
+  }
+  return out;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const NOBODY = /^(?:tbd|tbc|\?+|-+|—|n\/?a|none|nobody|someone|todo)$/i;
+
+/** What a row still lacks, by column name. */
+function missingInRow(row: string[], header: string[]): string[] {
+  const missing: string[] = [];
+  row.forEach((cell, i) => {
+    const column = header[i] || `column ${i + 1}`;
+    const isDue = /due|date|when/.test(column);
+    const named = isDue ? `${column} (YYYY-MM-DD)` : column;
+    if (PROMPT_CELL.test(cell) || cell === '') missing.push(named);
+    else if (/owner|who/.test(column) && NOBODY.test(cell)) missing.push(named);
+    else if (isDue && (!DATE.test(cell) || Number.isNaN(Date.parse(cell)))) missing.push(named);
+  });
+  // A table without an owner or due column cannot say who does what by when.
+  if (!header.some((h) => /owner|who/.test(h))) missing.push('owner');
+  if (!header.some((h) => /due|date|when/.test(h))) missing.push('due');
+  return missing;
+}
+
 function actionItemProblems(section: Section, name: string): PostmortemProblem[] {
-  const text = stripComments(section.own.map((l) => l.text).join('\n'));
-  const lines = text.split('\n');
-  const tableRows = lines.filter((l) => l.trim().startsWith('|'));
-  const other = lines.filter((l) => !l.trim().startsWith('|')).join('\n').trim();
-  const header = tableRows[0] ? cells(tableRows[0]).map((c) => c.toLowerCase()) : [];
-  const rows = tableRows.slice(1).filter((r) => !/^\|?\s*:?-{3,}/.test(r.trim()));
-  const real = rows.map(cells).filter((c) => c[0] !== undefined && c[0] !== '' && !PROMPT_CELL.test(c[0]));
+  const lines = visibleLines(section);
+  const tableRows = lines.filter((l) => l.text.trim().startsWith('|'));
+  const other = lines.filter((l) => !l.text.trim().startsWith('|')).map((l) => l.text).join('\n').trim();
+  const header = tableRows[0] ? cells(tableRows[0].text).map((c) => c.toLowerCase()) : [];
+  const rows = tableRows.slice(1).filter((r) => !/^\|?\s*:?-{3,}/.test(r.text.trim()));
+  const real = rows.map((r) => ({ cells: cells(r.text), line: r.line })).filter((r) => r.cells[0] !== undefined && r.cells[0] !== '' && !PROMPT_CELL.test(r.cells[0]));
   if (real.length === 0 && !other) {
     return [{ code: 'emptySection', severity: 'warning', section: name, line: section.line, message: `"${section.heading}" has no action items yet (write "None" if there are none).` }];
   }
-  const unfilled: string[] = [];
+  const problems: PostmortemProblem[] = [];
   for (const row of real) {
-    const missing = row
-      .map((cell, i) => (PROMPT_CELL.test(cell) || cell === '' ? header[i] || `column ${i + 1}` : undefined))
-      .filter((x): x is string => x !== undefined);
-    if (missing.length > 0) unfilled.push(`"${row[0]}" (${missing.join(', ')})`);
-  }
-  if (unfilled.length === 0) return [];
-  return [
-    {
+    const missing = missingInRow(row.cells, header);
+    if (missing.length === 0) continue;
+    problems.push({
       code: 'actionItemsIncomplete',
       severity: 'warning',
       section: name,
-      line: section.line,
-      message: `${unfilled.length} action item${unfilled.length === 1 ? '' : 's'} still need${unfilled.length === 1 ? 's' : ''}: ${unfilled.join('; ')}.`,
-    },
-  ];
+      line: row.line,
+      missingColumns: missing,
+      message: `Action item "${row.cells[0]}" still needs: ${missing.join(', ')}.`,
+    });
+  }
+  return problems;
 }

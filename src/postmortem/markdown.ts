@@ -35,21 +35,42 @@ export function escapeInline(text: string): string {
  * run inside it; `|` is escaped, which GFM tables require even inside code spans. Multi-line
  * text is reduced to its first line plus a count, since a code span cannot hold a line break.
  */
-export function codeSpan(text: string): string {
+export function codeSpan(text: string, { inTable = true }: { inTable?: boolean } = {}): string {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   while (lines.length > 1 && lines[lines.length - 1].trim() === '') lines.pop();
   const first = lines[0] ?? '';
+  // Only for callers that want one line; commands are shown whole with `codeLines`.
   const extra = lines.length > 1 ? ` (+${lines.length - 1} more line${lines.length > 2 ? 's' : ''})` : '';
   if (first.trim() === '') return `(empty)${extra}`;
   let longest = 0;
   for (const run of first.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = '`'.repeat(longest + 1);
   const pad = first.startsWith('`') || first.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${first.replace(/\|/g, '\\|')}${pad}${fence}${extra}`;
+  return `${fence}${pad}${inTable ? first.replace(/\|/g, '\\|') : first}${pad}${fence}${extra}`;
 }
 
 /** A markdown table: header cells and rows of already-escaped cells. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => `| ${cells.map((c) => (c === '' ? ' ' : c)).join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * A command shown whole inside a table cell: each line its own code span, joined by `<br>`
+ * (a code span cannot hold a line break). Blank lines are dropped.
+ */
+export function codeLines(text: string): string {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n').filter((line) => line.trim() !== '');
+  return (lines.length ? lines : ['']).map((line) => codeSpan(line)).join('<br>');
+}
+
+/**
+ * A fenced code block showing `lines` verbatim: the fence is longer than any backtick run in
+ * them, and a line that reads like a generated-region marker is neutralised by `neutralize`.
+ */
+export function fencedBlock(lines: readonly string[], neutralize: (line: string) => string, info = 'text'): string {
+  let longest = 2;
+  for (const line of lines) for (const run of line.match(/`{3,}/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  return [`${fence}${info}`, ...lines.map(neutralize), fence].join('\n');
 }

@@ -8,7 +8,7 @@ export interface PostmortemRule {
   requirement: PostmortemRequirement;
   /** Hours after resolution by which the post-mortem should be final. */
   dueWithinHours?: number;
-  /** Where the rule comes from, shown next to the due date. */
+  /** The rule in words, shown next to the due date (no guide numbers: readers do not know them). */
   source: string;
 }
 
@@ -16,11 +16,13 @@ export type PostmortemPolicy = Record<Severity, PostmortemRule>;
 
 export const DEFAULT_POSTMORTEM_POLICY: PostmortemPolicy = {
   // 000, 002 and 004 agree on 48 hours for the most severe level.
-  SEV1: { requirement: 'required', dueWithinHours: 48, source: 'guides 000, 002 and 004: within 48 hours' },
+  SEV1: { requirement: 'required', dueWithinHours: 48, source: 'within 48 hours of resolution' },
   // 000 requires one without a deadline, 002 gives a week, 004 48 hours: we follow 002.
-  SEV2: { requirement: 'required', dueWithinHours: 7 * 24, source: 'guide 002: within a week; 004 asks for 48 hours' },
-  SEV3: { requirement: 'optional', source: 'guide 000: optional, recommended when the incident repeats' },
-  SEV4: { requirement: 'not required', source: 'guide 000: not required' },
+  SEV2: { requirement: 'required', dueWithinHours: 7 * 24, source: 'within a week of resolution' },
+  // 000: optional, recommended when the incident repeats.
+  SEV3: { requirement: 'optional', source: 'optional; recommended when the same incident happens again' },
+  // 000: not required.
+  SEV4: { requirement: 'not required', source: 'not required' },
 };
 
 /** The due time (ISO, UTC) of the post-mortem, once the incident is resolved and the level has a deadline. */

@@ -3,18 +3,25 @@
 // people know is left as prompts to fill (HTML comments, invisible in the preview), never
 // guessed. Sections follow the union of the guides' templates (practice.md), in our words.
 import { stringify } from 'yaml';
-import { formatDuration } from '../incidents/cadence';
+import { formatDuration } from '../incidents/duration';
 import { compareEvents } from '../incidents/eventSchema';
-import { incidentMetrics, METRIC_LABELS, type Metric } from '../incidents/metrics';
-import type { Incident, Milestone, Role, Severity, TimelineEvent } from '../incidents/model';
+import { MILESTONE_NAMES, ROLE_NAMES } from '../incidents/names';
+import { METRIC_LABELS, type Metric } from '../incidents/metrics';
+import type { Incident, Milestone, Role, TimelineEvent } from '../incidents/model';
+import { RESPOND_WITHIN_MINUTES } from '../incidents/severity';
 import { foldIncident } from '../incidents/state';
+import { changesRegion, evidenceRegion } from './evidenceSection';
+import { displayPath, incidentFacts, type IncidentFacts } from './facts';
 import { minutes, safeFileId, slugify, utcDateTime, utcDay, utcLabel } from './format';
 import { fingerprintLine } from './frontMatter';
 import { codeSpan, escapeInline, table } from './markdown';
-import { DEFAULT_POSTMORTEM_POLICY, postmortemDue, type PostmortemPolicy, type PostmortemRequirement } from './policy';
+import { DEFAULT_POSTMORTEM_POLICY, type PostmortemPolicy } from './policy';
 import { writeRegion, type RegionName } from './regions';
+import { timelineRegion, type TimelineOptions } from './timelineSection';
 
-export interface RenderOptions {
+export { ROLE_NAMES as ROLE_LABELS };
+
+export interface RenderOptions extends TimelineOptions {
   /** The incident id to use when the journal has no events at all. */
   incidentId?: string;
   policy?: PostmortemPolicy;
@@ -35,16 +42,32 @@ export const SECTIONS = {
   lucky: 'Where we got lucky',
   actionItems: 'Action items',
   lessons: 'Lessons learned',
+  evidence: 'Evidence',
+  changes: 'Changed nearby',
 } as const;
 
-export const ROLE_LABELS: Record<Role, string> = {
-  commander: 'Incident commander',
-  techLead: 'Tech lead',
-  commsLead: 'Communications lead',
-  scribe: 'Scribe',
-};
-
 const ROLE_KEYS: Record<Role, string> = { commander: 'commander', techLead: 'tech_lead', commsLead: 'comms_lead', scribe: 'scribe' };
+
+/** What each section asks of the people writing it (shown as an invisible prompt, and by the review gate's quick fixes). */
+export const PROMPTS: Record<keyof typeof SECTIONS, string> = {
+  summary: 'In two or three sentences, for someone who was not there: what broke, who was affected, for how long, and what brought it back.',
+  impact:
+    'Who and what was affected, and how much: users or customers, failed requests or transactions, data lost or delayed, ' +
+    'money, error budget spent, support tickets, and what customers were told.',
+  timeline: 'Add context the journal does not hold (decisions, what people saw on dashboards) below the generated table.',
+  evidence: 'Say what the output showed, if it is not obvious (for example: "21 of 120 responses were 5xx").',
+  changes: 'Did any of these changes matter? Name the ones that did under "Root cause", and why.',
+  detection: 'How did we find out: an alert, a dashboard, a customer? Was it fast enough, and what would have told us sooner?',
+  rootCause:
+    'The immediate cause (what directly broke), the contributing factors (what made it possible or worse), the underlying ' +
+    'cause (why those factors existed), and why monitoring or safeguards did not catch it earlier.',
+  resolution: 'What stopped the impact, what made the fix lasting, and anything still temporary.',
+  wentWell: 'Tools, runbooks, alerts and habits that helped, so we keep them.',
+  improve: 'Where detection, response, mitigation or communication was slow, unclear or missing.',
+  lucky: 'Things that went right by chance and will not next time (timing, who happened to be around, low traffic).',
+  actionItems: 'One row per concrete change with an owner and a due date. Priority: high, medium or low. Status: open, in progress or done.',
+  lessons: 'What we learned, technically, about our process, and as a team.',
+};
 
 /** Cells of an action-item row still to be filled. `_(…)_` marks a prompt cell. */
 export const PROMPT_CELL = /^_\(.*\)_$/;
@@ -73,75 +96,24 @@ export function renderPostmortem(events: readonly TimelineEvent[], options: Rend
   parts.push('');
   parts.push(
     '<!-- Blameless: describe what the systems, tools and processes made easy or hard, not who was at fault. ' +
-      'Prompts like this one are invisible in the preview; replace them with your text. -->',
+      'Prompts like this one are invisible in the preview; replace them with your text. ' +
+      'Text between an "oncall:NAME" marker and its "oncall:/NAME" marker comes from the incident journal and is replaced when the draft is made again, so write outside those markers. -->',
   );
 
-  section(parts, SECTIONS.summary, region('summary', summaryRegion(incident)), prompt(
-    'In two or three sentences, for someone who was not there: what broke, who was affected, for how long, and what brought it back.',
-  ));
-  section(parts, SECTIONS.impact, region('impact', impactRegion(incident, sorted, facts)), prompt(
-    'Who and what was affected, and how much: users or customers, failed requests or transactions, data lost or delayed, ' +
-      'money, error budget spent, support tickets, and what customers were told.',
-  ));
-  section(parts, SECTIONS.timeline, region('timeline', timelineRegion(incident, sorted)), prompt(
-    'Add context the journal does not hold (decisions, what people saw on dashboards) below the generated table.',
-  ));
-  section(parts, SECTIONS.detection, region('detection', detectionRegion(incident, facts)), prompt(
-    'How did we find out: an alert, a dashboard, a customer? Was it fast enough, and what would have told us sooner?',
-  ));
-  section(parts, SECTIONS.rootCause, prompt(
-    'The immediate cause (what directly broke), the contributing factors (what made it possible or worse), the underlying ' +
-      'cause (why those factors existed), and why monitoring or safeguards did not catch it earlier.',
-  ));
-  section(parts, SECTIONS.resolution, region('resolution', resolutionRegion(incident, sorted, facts)), prompt(
-    'What stopped the impact, what made the fix lasting, and anything still temporary.',
-  ));
-  section(parts, SECTIONS.wentWell, prompt('Tools, runbooks, alerts and habits that helped, so we keep them.'));
-  section(parts, SECTIONS.improve, prompt('Where detection, response, mitigation or communication was slow, unclear or missing.'));
-  section(parts, SECTIONS.lucky, prompt('Things that went right by chance and will not next time (timing, who happened to be around, low traffic).'));
-  section(parts, SECTIONS.actionItems, region('follow-ups', followUpsRegion(incident, sorted)), actionItemsTable(incident), prompt(
-    'One row per concrete change with an owner and a due date. Priority: high, medium or low. Status: open, in progress or done.',
-  ));
-  section(parts, SECTIONS.lessons, prompt('What we learned, technically, about our process, and as a team.'));
+  section(parts, SECTIONS.summary, region('summary', summaryRegion(incident)), prompt(PROMPTS.summary));
+  section(parts, SECTIONS.impact, region('impact', impactRegion(incident, sorted, facts)), prompt(PROMPTS.impact));
+  section(parts, SECTIONS.timeline, region('timeline', timelineRegion(incident, sorted, options)), prompt(PROMPTS.timeline));
+  section(parts, SECTIONS.evidence, region('evidence', evidenceRegion(sorted)), prompt(PROMPTS.evidence));
+  section(parts, SECTIONS.changes, region('changes', changesRegion(sorted)), prompt(PROMPTS.changes));
+  section(parts, SECTIONS.detection, region('detection', detectionRegion(incident, facts)), prompt(PROMPTS.detection));
+  section(parts, SECTIONS.rootCause, prompt(PROMPTS.rootCause));
+  section(parts, SECTIONS.resolution, region('resolution', resolutionRegion(incident, sorted, facts)), prompt(PROMPTS.resolution));
+  section(parts, SECTIONS.wentWell, prompt(PROMPTS.wentWell));
+  section(parts, SECTIONS.improve, prompt(PROMPTS.improve));
+  section(parts, SECTIONS.lucky, prompt(PROMPTS.lucky));
+  section(parts, SECTIONS.actionItems, region('follow-ups', followUpsRegion(incident, sorted)), actionItemsTable(incident), prompt(PROMPTS.actionItems));
+  section(parts, SECTIONS.lessons, prompt(PROMPTS.lessons));
   return `${parts.join('\n')}\n`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Facts derived once
-
-interface IncidentFacts {
-  metrics: Metric[];
-  impactStarted?: string;
-  mitigated?: string;
-  resolved?: string;
-  durationMs?: number;
-  due?: string;
-  requirement: PostmortemRequirement;
-  severityHistory: Severity[];
-  commandRuns: Extract<TimelineEvent, { type: 'commandRun' }>[];
-}
-
-function incidentFacts(incident: Incident, sorted: readonly TimelineEvent[], policy: PostmortemPolicy): IncidentFacts {
-  const resolved = incident.milestones.resolved ?? incident.resolvedAt;
-  const impactStarted = incident.milestones.impactStarted;
-  const start = impactStarted ?? incident.declaredAt;
-  const durationMs = resolved && Date.parse(resolved) >= Date.parse(start) ? Date.parse(resolved) - Date.parse(start) : undefined;
-  const severityHistory: Severity[] = [];
-  for (const e of sorted) {
-    if (e.type === 'declared' && severityHistory.length === 0) severityHistory.push(e.severity);
-    if (e.type === 'severityChanged') severityHistory.push(e.to);
-  }
-  return {
-    metrics: incidentMetrics(incident),
-    impactStarted,
-    mitigated: incident.milestones.mitigated,
-    resolved,
-    durationMs: durationMs !== undefined && !Number.isNaN(durationMs) ? durationMs : undefined,
-    due: postmortemDue(incident.severity, resolved, policy),
-    requirement: policy[incident.severity].requirement,
-    severityHistory,
-    commandRuns: sorted.filter((e): e is Extract<TimelineEvent, { type: 'commandRun' }> => e.type === 'commandRun'),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,7 +145,7 @@ export function generatedFrontMatter(id: string, incident: Incident | undefined,
     resolved: facts?.resolved ?? null,
     duration_minutes: facts?.durationMs === undefined ? null : minutes(facts.durationMs),
     roles,
-    services: incident?.services ?? [],
+    services: facts?.services ?? incident?.services ?? [],
     metrics_minutes: metrics,
     postmortem_required: facts?.requirement ?? null,
     postmortem_due: facts?.due ?? null,
@@ -198,7 +170,7 @@ function region(name: RegionName, content: string): string {
   return writeRegion(name, content);
 }
 
-function prompt(text: string): string {
+export function prompt(text: string): string {
   return `<!-- To fill: ${text} -->`;
 }
 
@@ -223,28 +195,29 @@ function overview(id: string, incident: Incident | undefined, facts: IncidentFac
   const rows: string[][] = [
     ['Incident', escapeInline(incident.id)],
     ['Severity', severity],
-    ['Status at drafting', escapeInline(incident.status)],
+    ['Status when drafted', escapeInline(incident.status)],
     ['Declared', utcLabel(incident.declaredAt)],
     ['Impact started', facts.impactStarted ? utcLabel(facts.impactStarted) : '_not marked_'],
     ['Mitigated', facts.mitigated ? utcLabel(facts.mitigated) : '_not marked_'],
     ['Resolved', facts.resolved ? utcLabel(facts.resolved) : '_not resolved yet_'],
-    ['Duration', facts.durationMs === undefined ? '_not resolved yet_' : `${formatDuration(facts.durationMs)} (${facts.impactStarted ? 'impact start' : 'declaration'} to resolution)`],
+    ['Duration', facts.durationMs === undefined ? '_not resolved yet_' : `${formatDuration(facts.durationMs)} (${facts.durationFrom ?? 'declaration'} to resolution)`],
   ];
   for (const role of ['commander', 'techLead', 'commsLead', 'scribe'] as const) {
-    rows.push([ROLE_LABELS[role], incident.roles[role] ? escapeInline(incident.roles[role]) : '_not assigned_']);
+    rows.push([ROLE_NAMES[role], incident.roles[role] ? escapeInline(incident.roles[role]) : '_not assigned_']);
   }
-  rows.push(['Services', incident.services.length ? incident.services.map(escapeInline).join(', ') : '_none recorded_']);
+  rows.push(['Services', facts.services.length ? facts.services.map(escapeInline).join(', ') : '_none recorded_']);
+  if (facts.alert) rows.push(['Alert', alertText(facts.alert)]);
   const dueText =
     rule.dueWithinHours === undefined
       ? `${rule.requirement} for ${incident.severity} (${rule.source})`
       : facts.due
-        ? `**${utcLabel(facts.due)}** (${rule.source}; counted from resolution)`
+        ? `**${utcLabel(facts.due)}** (${rule.source})`
         : `${hoursText(rule.dueWithinHours)} after resolution (${rule.source})`;
   rows.push(['Post-mortem due', dueText]);
 
   const metricRows = facts.metrics.map((m) => [
     METRIC_LABELS[m.name],
-    `${m.from} → ${m.to}`,
+    `${MILESTONE_NAMES[m.from]} → ${MILESTONE_NAMES[m.to]}`,
     m.ms === undefined ? `_not measured: ${m.missing ?? 'missing milestone'}_` : `${formatDuration(m.ms)}${m.estimated ? ' (estimated)' : ''}`,
     m.goalMs === undefined ? '—' : `${formatDuration(m.goalMs)}${m.withinGoal === undefined ? '' : m.withinGoal ? ' (met)' : ' (missed)'}`,
   ]);
@@ -253,10 +226,26 @@ function overview(id: string, incident: Incident | undefined, facts: IncidentFac
     '',
     table(['Field', 'Value'], rows),
     '',
-    `Response metrics (goals for ${incident.severity} from guide 000; "estimated" uses the declaration time for a missing *detected* milestone, or the resolved status for a missing *resolved* one):`,
+    `Response metrics. ${goalsText(incident.severity)} "Estimated" means the declaration time stood in for a missing *Detected* milestone, or the resolved status for a missing *Resolved* one.`,
     '',
     table(['Metric', 'Between', 'Measured', 'Goal'], metricRows),
   ].join('\n');
+}
+
+function goalsText(severity: Incident['severity']): string {
+  const acknowledge = RESPOND_WITHIN_MINUTES[severity];
+  if (acknowledge === undefined) return `${severity} has no time goals.`;
+  return `Goals for ${severity}: acknowledge within ${formatDuration(acknowledge * 60_000)}, as the ${severity} definition says when it is picked; detect, mitigate and resolve as the incident-response practice sets them.`;
+}
+
+/** `**KubePodCrashLooping** (namespace=prod, pod=api-7f9c), link `https://…`` */
+function alertText(alert: NonNullable<IncidentFacts['alert']>, inTable = true): string {
+  const labels = Object.entries(alert.labels).map(([k, v]) => `${k}=${v}`);
+  return [
+    `**${escapeInline(alert.name)}**`,
+    labels.length ? ` (labels: ${escapeInline(labels.join(', '))})` : '',
+    alert.link ? `; link ${codeSpan(alert.link, { inTable })}` : '',
+  ].join('');
 }
 
 function hoursText(hours: number): string {
@@ -270,17 +259,20 @@ function summaryRegion(incident: Incident | undefined): string {
 
 function impactRegion(incident: Incident | undefined, sorted: readonly TimelineEvent[], facts: IncidentFacts | undefined): string {
   if (!incident || !facts) return '_No events recorded._';
-  const end = facts.mitigated ?? facts.resolved;
   const start = facts.impactStarted;
-  const window =
-    start && end && Date.parse(end) >= Date.parse(start)
-      ? `${utcLabel(start)} to ${utcLabel(end)} (${formatDuration(Date.parse(end) - Date.parse(start))}, impact start to ${facts.mitigated ? 'mitigation' : 'resolution'})`
-      : '_not measurable: mark the impact-started and mitigated milestones_';
+  const mitigated = facts.mitigated;
+  const toMitigation =
+    start && mitigated && Date.parse(mitigated) >= Date.parse(start)
+      ? `${utcLabel(start)} to ${utcLabel(mitigated)} (${formatDuration(Date.parse(mitigated) - Date.parse(start))})`
+      : '_not measurable: mark the Impact started and Mitigated milestones_';
+  const duration =
+    facts.durationMs === undefined ? '_not resolved yet_' : `${formatDuration(facts.durationMs)} (${facts.durationFrom ?? 'declaration'} to resolution)`;
   const updates = { internal: 0, external: 0 };
   for (const e of sorted) if (e.type === 'statusUpdate' && e.state === 'posted') updates[e.audience] += 1;
   return [
-    `- Services affected: ${incident.services.length ? incident.services.map(escapeInline).join(', ') : '_none recorded_'}`,
-    `- Impact window: ${window}`,
+    `- Services affected: ${facts.services.length ? facts.services.map(escapeInline).join(', ') : '_none recorded_'}`,
+    `- Duration: ${duration}`,
+    `- Impact start to mitigation: ${toMitigation}`,
     `- Status updates posted: ${updates.internal} internal, ${updates.external} external`,
   ].join('\n');
 }
@@ -297,6 +289,7 @@ function detectionRegion(incident: Incident | undefined, facts: IncidentFacts | 
     `- Detected: ${at('detected')}`,
     `- Acknowledged: ${at('acknowledged')}`,
     `- Declared: ${utcLabel(incident.declaredAt)}`,
+    ...(facts.alert ? [`- Alert: ${alertText(facts.alert, false)}`] : []),
     `- Time to detect: ${metric('timeToDetect')}; time to acknowledge: ${metric('timeToAcknowledge')}`,
   ].join('\n');
 }
@@ -311,13 +304,17 @@ function resolutionRegion(incident: Incident | undefined, sorted: readonly Timel
   if (resolvedEvent?.type === 'statusChanged' && resolvedEvent.summary?.trim()) {
     lines.push(`- Resolution recorded: ${escapeInline(resolvedEvent.summary)}`);
   }
-  const byRunbook = new Map<string, { title: string; runs: number; failed: number; unknown: number }>();
+  const byRunbook = new Map<string, { title: string; runs: number; failed: number; withOutput: number; unknown: number }>();
   for (const run of facts.commandRuns) {
-    const entry = byRunbook.get(run.runbookPath) ?? { title: run.runbookTitle, runs: 0, failed: 0, unknown: 0 };
+    const path = displayPath(run.runbookPath);
+    const entry = byRunbook.get(path) ?? { title: run.runbookTitle, runs: 0, failed: 0, withOutput: 0, unknown: 0 };
     entry.runs += 1;
     if (run.exitCode === null) entry.unknown += 1;
-    else if (run.exitCode !== 0) entry.failed += 1;
-    byRunbook.set(run.runbookPath, entry);
+    else if (run.exitCode !== 0) {
+      entry.failed += 1;
+      if (run.output && run.output.lines > 0) entry.withOutput += 1;
+    }
+    byRunbook.set(path, entry);
   }
   if (byRunbook.size === 0) {
     lines.push('- Runbook commands run: none recorded');
@@ -327,9 +324,9 @@ function resolutionRegion(incident: Incident | undefined, sorted: readonly Timel
     for (const p of paths) {
       const e = byRunbook.get(p)!;
       const outcome = [`${e.runs} run${e.runs === 1 ? '' : 's'}`];
-      if (e.failed) outcome.push(`${e.failed} failed`);
+      if (e.failed) outcome.push(`${e.failed} failed${e.withOutput ? ` (output of ${e.withOutput === e.failed ? (e.failed === 1 ? 'it' : 'them') : e.withOutput} under "Evidence")` : ''}`);
       if (e.unknown) outcome.push(`${e.unknown} with unknown exit code`);
-      lines.push(`  - ${escapeInline(e.title)} (${codeSpan(p)}): ${outcome.join(', ')}`);
+      lines.push(`  - ${escapeInline(e.title)} (${codeSpan(p, { inTable: false })}): ${outcome.join(', ')}`);
     }
   }
   return lines.join('\n');
@@ -350,89 +347,4 @@ function actionItemsTable(incident: Incident | undefined): string {
   const rows = (incident?.followUps ?? []).map((f) => [escapeInline(f.text), OWNER_PROMPT, DUE_PROMPT, PRIORITY_PROMPT, 'open']);
   if (rows.length === 0) rows.push(['_(action)_', OWNER_PROMPT, DUE_PROMPT, PRIORITY_PROMPT, 'open']);
   return table(['Action', 'Owner', 'Due', 'Priority', 'Status'], rows);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Timeline
-
-interface TimelineRow {
-  time: string;
-  id: string;
-  text: string;
-  who: string;
-  pinned: boolean;
-}
-
-function timelineRegion(incident: Incident | undefined, sorted: readonly TimelineEvent[]): string {
-  if (!incident) return '_No events were recorded._';
-  const pinned = new Set(incident.pinned);
-  const rows: TimelineRow[] = [];
-  for (const e of sorted) {
-    const text = describe(e, incident);
-    if (text === undefined) continue;
-    // A milestone sits where it happened, which may be before it was marked.
-    const time = e.type === 'milestone' && !Number.isNaN(Date.parse(e.at)) ? e.at : e.time;
-    rows.push({ time, id: e.id, text, who: escapeInline(e.author), pinned: pinned.has(e.id) });
-  }
-  rows.sort((a, b) => compareEvents(a, b));
-  const cells = (r: TimelineRow) => [utcDateTime(r.time), r.pinned ? `★ ${r.text}` : r.text, r.who];
-  const header = ['Time (UTC, +00:00)', 'Event', 'Who'];
-  const keyRows = rows.filter((r) => r.pinned);
-  const out: string[] = [];
-  out.push(`${rows.length} event${rows.length === 1 ? '' : 's'} from the incident journal. ★ marks events pinned as key moments.`);
-  if (keyRows.length > 0) {
-    out.push('', '### Key moments', '', table(header, keyRows.map(cells)));
-  }
-  out.push('', '### All events', '', table(header, rows.map(cells)));
-  return out.join('\n');
-}
-
-function exitLabel(e: Extract<TimelineEvent, { type: 'commandRun' }>): string {
-  if (e.exitCode === null) return `exit code unknown${e.unknownReason ? ` (${escapeInline(e.unknownReason)})` : ''}`;
-  return e.exitCode === 0 ? 'exit 0' : `**exit ${e.exitCode}**`;
-}
-
-/** One timeline cell for an event; undefined for events that only modify others (pins, corrections). */
-function describe(e: TimelineEvent, incident: Incident): string | undefined {
-  const corrected = incident.corrections?.[e.id];
-  const correction = (original: string) =>
-    corrected === undefined ? escapeInline(original) : `${escapeInline(corrected)}<br>_(corrected; first recorded as: ${escapeInline(original)})_`;
-  const suffix = (text?: string) => (text?.trim() ? `: ${escapeInline(text)}` : '');
-  switch (e.type) {
-    case 'declared':
-      return `Declared **${e.severity}**: ${escapeInline(e.title)}${e.commander ? `; commander ${escapeInline(e.commander)}` : ''}`;
-    case 'note':
-      return correction(e.text);
-    case 'statusChanged':
-      return `Status **${e.from} → ${e.to}**${suffix(e.summary)}`;
-    case 'severityChanged':
-      return `Severity **${e.from} → ${e.to}**${suffix(e.reason)}`;
-    case 'roleAssigned':
-      return e.person.trim()
-        ? `${ROLE_LABELS[e.role]}: ${escapeInline(e.person)}${e.previous ? ` (was ${escapeInline(e.previous)})` : ''}`
-        : `${ROLE_LABELS[e.role]} unassigned`;
-    case 'milestone': {
-      const marked = e.at !== e.time ? ` (marked ${utcDateTime(e.time)})` : '';
-      return `Milestone **${e.milestone}**${marked}${suffix(e.reason)}`;
-    }
-    case 'commandRun': {
-      const note = corrected === undefined ? '' : `<br>_(correction: ${escapeInline(corrected)})_`;
-      return `Ran ${codeSpan(e.command)} from ${escapeInline(e.runbookTitle)} (block ${e.blockIndex + 1}): ${exitLabel(e)}, ${formatDuration(e.durationMs)}${note}`;
-    }
-    case 'statusUpdate':
-      return `Status update (${e.audience}, ${e.state}): ${correction(e.text)}`;
-    case 'reminderSnoozed':
-      return `Update reminder snoozed for ${e.minutes} min${suffix(e.reason)}`;
-    case 'summaryChanged':
-      return `Summary updated: ${escapeInline(e.summary)}${e.services ? ` (services: ${e.services.map(escapeInline).join(', ') || 'none'})` : ''}`;
-    case 'customerSummaryChanged':
-      return `Customer-facing summary: ${escapeInline(e.text)}`;
-    case 'joined':
-      return `Joined the response${e.role ? ` as ${ROLE_LABELS[e.role]}` : ''}`;
-    case 'pinned':
-    case 'correction':
-      return undefined;
-    case 'unknown':
-      return `_An event of a type this version does not know (${escapeInline(e.originalType)})_`;
-  }
 }

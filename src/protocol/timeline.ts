@@ -45,7 +45,9 @@ export type WebviewRequest =
   | { type: 'setCustomerSummary'; requestId: string; text: string }
   | { type: 'resolve'; requestId: string; summary?: string }
   | { type: 'copyText'; requestId: string; text: string }
-  | { type: 'snooze'; requestId: string; minutes: number; reason: string };
+  | { type: 'snooze'; requestId: string; minutes: number; reason: string }
+  /** Pins a run's output (or lines `fromLine`–`toLine` of it) as evidence for the post-mortem. */
+  | { type: 'pinEvidence'; requestId: string; eventId: string; fromLine?: number; toLine?: number };
 
 export type WebviewNotification =
   | { type: 'ready' }
@@ -81,11 +83,13 @@ const webviewSchemas: Record<WebviewMessage['type'], Check> = {
   resolve: object({ type: oneOf(['resolve']), requestId: REQUEST_ID }, { summary: TEXT }),
   copyText: object({ type: oneOf(['copyText']), requestId: REQUEST_ID, text: REQUIRED_TEXT }),
   snooze: object({ type: oneOf(['snooze']), requestId: REQUEST_ID, minutes: int({ min: 1, max: 1440 }), reason: str({ min: 1, max: 2_000 }) }),
+  pinEvidence: object({ type: oneOf(['pinEvidence']), requestId: REQUEST_ID, eventId: EVENT_ID }, { fromLine: int({ min: 1, max: 100_000_000 }), toLine: int({ min: 1, max: 100_000_000 }) }),
 };
 
 export const REQUEST_TYPES: readonly WebviewRequestType[] = [
   'addNote', 'setStatus', 'setSeverity', 'assignRole', 'markMilestone', 'pin', 'correct', 'draftUpdate', 'markPosted', 'copyText', 'snooze',
   'keepDraft', 'setCustomerSummary', 'resolve',
+  'pinEvidence',
 ];
 
 export type Validated<T> = { ok: true; message: T } | { ok: false; reason: string };

@@ -1,6 +1,7 @@
 // The runbook model: plain data extracted from one markdown file. No syntax trees are kept;
 // every string here is copied out of the source so the index stays small.
 // Lines are 0-based (as in VS Code); the CLI prints them 1-based.
+import type { RunOutput } from '../incidents/runOutput';
 
 export type Severity = 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
 export const SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
@@ -177,6 +178,10 @@ export interface RunRecord {
   unknownReason?: string;
   /** In a block of several commands: the one that failed or ended unknown (secrets masked); later ones did not run. */
   failedCommand?: string;
+  /** The output as evidence: first and last lines (masked), size, and the file holding the whole of it. */
+  output?: RunOutput;
+  /** The runbook's `service` (front matter), so a post-mortem knows which services the runbooks used touch. */
+  service?: string;
   /** What the command acted on, as read locally before it ran: "Kubernetes context prod-eu, namespace payments …; ssh host db1". */
   target?: string;
 }

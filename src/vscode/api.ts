@@ -5,6 +5,7 @@ import { detailCounts } from '../runbooks/store';
 import type { IncidentFeatures } from './incidents/register';
 import type { RunFeatures, RunTesting } from './run/register';
 import type { RunbookService, RunbookTesting } from './services';
+import type { EvidenceTesting } from './evidence/register';
 
 export interface RunbookSummary {
   path: string;
@@ -29,7 +30,7 @@ export interface OnCallApi {
    */
   ready: Promise<void>;
   /** Present only when the extension runs its own tests (ExtensionMode.Test). */
-  testing?: { run?: RunTesting; runbooks?: RunbookTesting };
+  testing?: { run?: RunTesting; runbooks?: RunbookTesting; evidence?: EvidenceTesting };
 }
 
 export function summarize(runbook: Runbook): RunbookSummary {
@@ -46,7 +47,7 @@ export function summarize(runbook: Runbook): RunbookSummary {
   };
 }
 
-export function createApi(runbooks: RunbookService, incidents: IncidentFeatures, run?: RunFeatures, ready: Promise<void> = Promise.resolve()): OnCallApi {
+export function createApi(runbooks: RunbookService, incidents: IncidentFeatures, run?: RunFeatures, ready: Promise<void> = Promise.resolve(), evidence?: EvidenceTesting): OnCallApi {
   const real = () => runbooks.all().filter((r) => !r.isReadme);
   return {
     runbooks: {
@@ -57,7 +58,7 @@ export function createApi(runbooks: RunbookService, incidents: IncidentFeatures,
     incidents: incidents.api,
     ready,
     ...(run?.testing || runbooks.testing
-      ? { testing: { ...(run?.testing ? { run: run.testing } : {}), ...(runbooks.testing ? { runbooks: runbooks.testing } : {}) } }
+      ? { testing: { ...(run?.testing ? { run: run.testing } : {}), ...(runbooks.testing ? { runbooks: runbooks.testing } : {}), ...(evidence ? { evidence } : {}) } }
       : {}),
   };
 }

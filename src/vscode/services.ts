@@ -54,6 +54,8 @@ export interface IncidentHook {
   activeIncidentId(): string | undefined;
   /** Record a finished run in the active incident's timeline (no-op without one). */
   recordRun(record: RunRecord): Promise<void>;
+  /** The folder beside an incident's journal where its evidence files (run output) go. */
+  evidenceFolder?(incidentId: string): string;
   /** The title of an incident, for naming its terminal. */
   incidentTitle?(incidentId: string): string | undefined;
 }

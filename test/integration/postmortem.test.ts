@@ -42,6 +42,9 @@ function fillIn(text: string): string {
   write('Detection', 'The 5xx alert fired four minutes after the first errors.');
   write('Root cause and contributing factors', 'An unbounded cache introduced in the deploy | no memory alert.');
   write('Resolution', 'Rolled back the deploy.');
+  write('What went well', 'The rollback runbook worked the first time.');
+  write('What could be improved', 'Nothing alerted on memory before the pods were killed.');
+  write('Lessons learned', 'Review memory limits with every cache change.');
   out = out.replace(/\| _\(owner\)_ \| _\(YYYY-MM-DD\)_ \| _\(high \/ medium \/ low\)_ \|/g, '| Test Responder | 2026-12-31 | high |');
   out = out.replace(/\| _\(action\)_ \|/, '| Add a memory alert |');
   return out;
@@ -185,7 +188,7 @@ describe('Post-mortem: from declaring to the commit', () => {
     const draft = fs.readFileSync(uri.fsPath, 'utf8');
     assert.match(draft, /checkout pods OOMKilled \\\| since the &lt;14:02&gt; deploy/, 'notes escaped in the timeline table');
     assert.match(draft, /\| add a memory alert on checkout \| _\(owner\)_ \|/, 'TODO notes prefill the action items');
-    assert.match(draft, /Ran `echo checkout-ok` from Echo check \(block 1\): exit 0/);
+    assert.match(draft, /Ran `echo checkout-ok` from Echo check \(step 1\): exit 0/);
 
     await editInEditor(uri, fillIn);
     const before = commitCount();

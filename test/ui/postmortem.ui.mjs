@@ -53,6 +53,16 @@ export const checks = [
         assert.match(dialogText, /Root cause and contributing factors/);
         await wb.screenshot('postmortem-2-incomplete-dialog');
         await dialog.locator('.monaco-button', { hasText: 'Commit as Draft' }).click();
+        // The message, prefilled and editable; then where the commit goes.
+        const message = wb.page.locator('.quick-input-widget input');
+        await message.waitFor({ state: 'visible', timeout: 20_000 });
+        assert.equal(await message.inputValue(), 'postmortem (draft): INC-20261124-001 API gateway 5xx on tracking routes (SEV2)');
+        await wb.screenshot('postmortem-2b-commit-message');
+        await wb.page.keyboard.press('Enter');
+        await wb.page.waitForSelector('.quick-input-list .monaco-list-row >> text=/Current branch \\(main\\)/', { timeout: 20_000 });
+        await message.fill('Current branch');
+        await wb.page.waitForTimeout(400);
+        await wb.page.keyboard.press('Enter');
 
         const toast = wb.page.locator('.notification-toast', { hasText: 'Committed' });
         await toast.waitFor({ state: 'visible', timeout: 30_000 });

@@ -282,6 +282,8 @@ export const checks = [
         assert.equal(await frame.evaluate(() => document.body.dataset.cspViolations), '0');
         assert.equal(dialogs, 0);
         await wb.screenshot('timeline-keyboard-5-resolved');
+        // Resolving from the page offers the close-out too (final update, then the post-mortem).
+        await page.locator('.notification-toast', { hasText: 'is resolved. Next: the final status update' }).waitFor({ state: 'visible', timeout: 30_000 });
       } finally {
         await wb.close();
       }

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { IncidentInputError, toSummary, type IncidentBook } from '../../incidents/book';
 import type { CadenceConfig } from '../../incidents/cadence';
-import { MILESTONES, ROLES, STATUSES, type Audience, type Milestone, type Role, type Severity } from '../../incidents/model';
+import { MILESTONES, ROLES, STATUSES, type AlertInfo, type Audience, type Milestone, type Role, type Severity } from '../../incidents/model';
 import { MILESTONE_NAMES, ROLE_NAMES, STATUS_NAMES } from '../../incidents/names';
 import { severityPick } from '../../incidents/severity';
 import { draftStatusUpdate } from '../../incidents/statusUpdate';
@@ -164,13 +164,16 @@ interface DeclareAnswers {
   commander?: string;
   summary?: string;
   services?: string[];
+  /** `{ name, labels, link }`: the alert this incident is declared from (checked by the book). */
+  alert?: AlertInfo;
 }
 
 function declareArguments(arg: Arg): DeclareAnswers {
   const title = str(arg?.title);
   if (!title) throw new UserError('declareIncident needs a title.');
   const services = Array.isArray(arg?.services) ? (arg.services as unknown[]).filter((s): s is string => typeof s === 'string') : undefined;
-  return { title, severity: str(arg?.severity) as Severity | undefined, commander: str(arg?.commander), summary: str(arg?.summary), services };
+  const alert = arg?.alert && typeof arg.alert === 'object' ? (arg.alert as AlertInfo) : undefined;
+  return { title, severity: str(arg?.severity) as Severity | undefined, commander: str(arg?.commander), summary: str(arg?.summary), services, ...(alert ? { alert } : {}) };
 }
 
 async function askDeclare(deps: IncidentCommandDeps, arg: Arg): Promise<DeclareAnswers | undefined> {
@@ -383,10 +386,70 @@ function resolveIncident(deps: IncidentCommandDeps): CommandSpec {
         summary = await vscode.window.showInputBox({ prompt: `Resolve ${id}: final summary of the impact (optional)`, value: deps.book.require(id).summary });
         if (summary === undefined) return undefined;
       }
-      const { incident } = await deps.book.resolve(id, summary);
-      return plain(incident);
+      await deps.book.resolve(id, summary);
+      // Close-out: the final ("resolved") update, then the post-mortem.
+      if (ctx.fromCode) {
+        const final = finalUpdateArgument(arg?.finalUpdate);
+        if (final) {
+          const text = final.text ?? draftStatusUpdate({ incident: deps.book.require(id), events: deps.book.events(id), audience: final.audience, now: deps.clock(), cadence: deps.cadence(), time: deps.time() }).text;
+          await deps.book.recordStatusUpdate(id, final.audience, text, 'posted');
+        }
+      } else {
+        void guideCloseOut(deps, id);
+      }
+      return plain(deps.book.require(id));
     },
   };
+}
+
+/** Resolves true when a status update of the incident is posted (within an hour), false otherwise. */
+function nextPostedUpdate(deps: IncidentCommandDeps, id: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (value: boolean) => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(value);
+    };
+    const unsubscribe = deps.book.onDidChange((change) => {
+      if (change.incidentId === id && change.added.some((e) => e.type === 'statusUpdate' && e.state === 'posted')) done(true);
+    });
+    const timer = setTimeout(() => done(false), 60 * 60_000);
+  });
+}
+
+/** `finalUpdate: { audience, text? }` from code: the update that was posted when resolving. */
+function finalUpdateArgument(value: unknown): { audience: Audience; text?: string } | undefined {
+  if (value === undefined || value === null || value === false) return undefined;
+  const v = (typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const audience = v.audience ?? 'external';
+  if (audience !== 'internal' && audience !== 'external') throw new UserError('finalUpdate.audience must be internal or external.');
+  return { audience, ...(typeof v.text === 'string' && v.text.trim() ? { text: v.text } : {}) };
+}
+
+/**
+ * After resolving from the palette: offer the final status update (drafted in the timeline's
+ * composer, where it is edited and posted), then — once it is posted — the post-mortem draft,
+ * then committing it.
+ */
+export async function guideCloseOut(deps: IncidentCommandDeps, id: string): Promise<void> {
+  const update = 'Draft Final Update…';
+  const postmortem = 'Draft Post-Mortem';
+  let choice = await vscode.window.showInformationMessage(`${id} is resolved. Next: the final status update, then the post-mortem.`, update, postmortem);
+  if (choice === update) {
+    const pick = await vscode.window.showQuickPick([{ label: 'External (customers)', a: 'external' as const }, { label: 'Internal', a: 'internal' as const }], { placeHolder: 'Who is the final update for?' });
+    if (!pick) return;
+    const posted = nextPostedUpdate(deps, id);
+    const draft = draftStatusUpdate({ incident: deps.book.require(id), events: deps.book.events(id), audience: pick.a, now: deps.clock(), cadence: deps.cadence(), time: deps.time() });
+    await deps.showUpdate(id, { audience: pick.a, ...draft });
+    if (!(await posted)) return;
+    choice = await vscode.window.showInformationMessage(`The final update of ${id} is posted. Now its post-mortem: drafted from the timeline, for you to finish.`, postmortem);
+  }
+  if (choice !== postmortem) return;
+  const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('oncall.draftPostmortem', { incidentId: id });
+  if (!uri) return;
+  const commit = 'Commit…';
+  const next = await vscode.window.showInformationMessage('Fill in what the review asks for (see the Problems panel), then commit the post-mortem.', commit);
+  if (next === commit) await vscode.commands.executeCommand('oncall.commitPostmortem', { target: uri });
 }
 
 function setActiveIncident(deps: IncidentCommandDeps): CommandSpec {

@@ -2,13 +2,14 @@
 // the incident commands, wired together. The logic lives in src/incidents/ and in the files
 // named below; this file only connects them.
 import * as vscode from 'vscode';
+import type { IncidentBook } from '../../incidents/book';
 import { parseCadence, type CadenceConfig } from '../../incidents/cadence';
 import type { Incident, IncidentSummary, TimelineEvent } from '../../incidents/model';
 import type { PostmortemInfo } from '../../postmortem/report';
 import type { RunRecord } from '../../runbooks/model';
 import { registerCommands } from '../commandRegistry';
 import type { BaseServices, IncidentHook } from '../services';
-import { incidentCommands, plain } from './commands';
+import { guideCloseOut, incidentCommands, plain, type IncidentCommandDeps } from './commands';
 import { IncidentTreeProvider } from './incidentTree';
 import { startReminders } from './reminders';
 import { startSharing, type ShareStatus } from './share';
@@ -19,6 +20,8 @@ import { TimelinePanels, type TimelinePanelInfo } from './timelinePanel';
 import { TimeStyleSource } from './timeStyle';
 
 export interface IncidentFeatures extends IncidentHook {
+  /** The incidents themselves, for features that record their own kinds of events (evidence, changes nearby). */
+  book: IncidentBook;
   api: {
     all(): IncidentSummary[];
     active(): IncidentSummary | undefined;
@@ -68,7 +71,7 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
     const s = sharing.status(id);
     return s.shared ? { shared: true, unshared: s.unshared, problems: s.problems, ...(s.lastError ? { detail: s.lastError.slice(0, 500) } : {}) } : undefined;
   };
-  const panels = new TimelinePanels({ context, log, book, loaded, cadence: () => cadence, clock, time, share: shareView });
+  const panels = new TimelinePanels({ context, log, book, loaded, cadence: () => cadence, clock, time, share: shareView, onResolved: (id) => void guideCloseOut(commandDeps, id).catch((err) => log.warn(`close-out of ${id}: ${err instanceof Error ? err.message : String(err)}`)) });
   const statusBar = new IncidentStatusBar({ book, activeId, cadence: () => cadence, clock, time, share: (id) => sharing.status(id) });
   const tree = new IncidentTreeProvider({ book, activeId, time, clock, share: (id) => sharing.status(id) });
   const treeView = vscode.window.createTreeView('oncall.incidents', { treeDataProvider: tree, showCollapseAll: false });
@@ -119,13 +122,14 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
     }),
   );
 
-  registerCommands(base, incidentCommands({
+  const commandDeps: IncidentCommandDeps = {
     book, loaded, author, clock, cadence: () => cadence, activeId, setActive, time,
     openTimeline: (id) => panels.open(id),
     showUpdate: (id, draft) => panels.showUpdate(id, draft),
     focusNote: (id) => panels.focusNote(id),
     activePanelIncident: () => panels.activeIncidentId(),
-  }));
+  };
+  registerCommands(base, incidentCommands(commandDeps));
   registerCommands(base, shareCommands({ book, loaded, sharing, activeId, setActive, openTimeline: (id) => panels.open(id) }));
 
   return {
@@ -140,6 +144,8 @@ export function registerIncidentFeatures(base: BaseServices): IncidentFeatures {
         log.warn(`could not record the run on ${id}: ${err instanceof Error ? err.message : String(err)}`);
       }
     },
+    book,
+    evidenceFolder: (id) => journal.incidentDir(id),
     incident: (id) => plain(book.incident(id)),
     incidentTitle: (id) => book.incident(id)?.title,
     showPostmortems: (infos) => tree.setPostmortems(infos),

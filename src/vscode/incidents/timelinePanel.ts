@@ -8,6 +8,8 @@ import { updateSchedule, type CadenceConfig } from '../../incidents/cadence';
 import { severityDetail, severityLabel } from '../../incidents/severity';
 import { draftStatusUpdate, postingProblem } from '../../incidents/statusUpdate';
 import type { TimeFormatter } from '../../incidents/timeFormat';
+import { pinEvidence } from '../../incidents/evidence';
+import { readOutputFile } from './evidenceFiles';
 import { SEVERITIES } from '../../runbooks/model';
 import { createTimelineDispatcher, type HostMessage, type IncidentView, type ShareView, type UpdateDraft, type WebviewRequest } from '../../protocol/timeline';
 import { timelineHtml } from './timelineHtml';
@@ -43,6 +45,8 @@ export interface TimelineDeps {
   time(): TimeFormatter;
   /** Sharing state for the header (absent: the incident is not shared). */
   share?(incidentId: string): ShareView | undefined;
+  /** Called after the page resolved the incident: the guided close-out (final update, then post-mortem). */
+  onResolved?(incidentId: string): void;
 }
 
 /** globalState key: the status update being written per incident (until it is posted). */
@@ -251,11 +255,16 @@ class TimelinePanelHost {
           return await book.recordStatusUpdate(id, m.audience, m.text, 'drafted');
         case 'setCustomerSummary':
           return await book.setCustomerSummary(id, m.text);
-        case 'resolve':
-          return (await book.resolve(id, m.summary)).statusEvent;
+        case 'resolve': {
+          const resolved = (await book.resolve(id, m.summary)).statusEvent;
+          this.deps.onResolved?.(id);
+          return resolved;
+        }
         case 'copyText':
           await vscode.env.clipboard.writeText(m.text);
           return undefined;
+        case 'pinEvidence':
+          return await pinEvidence(book, id, m.eventId, m, (incident, file) => readOutputFile(book.journal.incidentDir(incident), file));
       }
       return undefined;
     } catch (err) {

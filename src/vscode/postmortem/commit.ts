@@ -6,12 +6,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { commitFiles, configureIdentity, initRepository, pushCurrentBranch, showCommit, type CommitRequest } from '../../git/commit';
+import { commitToBranch, describeRepository, postmortemBranchName, pullRequestUrl, pushBranch } from '../../git/branch';
 import { GitOperationError } from '../../git/errors';
 import { describeJournalProblem, JournalReadError } from '../../incidents/journal';
 import { postmortemCommitMessage } from '../../postmortem/commitMessage';
 import { missingForCommit } from '../../postmortem/completeness';
 import { readFrontMatter } from '../../postmortem/frontMatter';
 import { journalExportFileName, journalExportText } from '../../postmortem/journalExport';
+import { decodeRecord, encodeRecord } from '../../incidents/journal';
+import { withoutLocalPaths } from '../../postmortem/localPaths';
+import { localRoots } from './location';
 import { UserError, type CommandContext } from '../commandRegistry';
 import type { IncidentFeatures } from '../incidents/register';
 import type { BaseServices } from '../services';
@@ -53,20 +57,31 @@ export async function commitPostmortem(
     if (exported) files.push(exported);
   }
 
+  const remote = settings.get<string>('postmortems.remote', 'origin');
+  const timeoutMs = Math.max(5, settings.get<number>('git.timeoutSeconds', 60)) * 1000;
+  const branch = postmortemBranchName(meta.incident);
+  const choice = await chooseMessageAndBranch(arg, ctx, postmortemCommitMessage(meta, { draft }), branch, { repoDir: workspaceFolder.uri.fsPath, remote, timeoutMs });
+  if (!choice) return undefined;
   const request: CommitRequest = {
     repoDir: workspaceFolder.uri.fsPath,
     files,
-    message: postmortemCommitMessage(meta, { draft }),
-    timeoutMs: Math.max(5, settings.get<number>('git.timeoutSeconds', 60)) * 1000,
+    message: choice.message,
+    timeoutMs,
     noVerify: arg?.noVerify === true,
     allowDetached: arg?.allowDetached === true,
   };
   for (let attempt = 0; ; attempt += 1) {
     try {
+      if (choice.destination === 'new') {
+        const result = await commitToBranch({ ...request, branch, remote });
+        base.log.info(`committed ${result.hash} on ${result.branch} (from ${result.base}; ${result.files.join(', ')}): ${request.message}`);
+        await publishBranch(base, { repoDir: request.repoDir, remote, branch, base: result.base, push: arg?.push !== false && settings.get<boolean>('postmortems.pushBranch', true), timeoutMs, hash: result.hash, repoRoot: result.repoRoot, message: request.message });
+        return result.hash;
+      }
       const result = await commitFiles(request);
       base.log.info(`committed ${result.hash} (${result.files.join(', ')}): ${request.message}`);
       announce(result.hash, result.branch, request.message, result.repoRoot);
-      if (settings.get<boolean>('postmortems.push', false)) await push(base, request.repoDir, settings.get<string>('postmortems.remote', 'origin'), request.timeoutMs!);
+      if (settings.get<boolean>('postmortems.push', false)) await push(base, request.repoDir, remote, request.timeoutMs!);
       return result.hash;
     } catch (err) {
       if (!(err instanceof GitOperationError)) throw err;
@@ -76,6 +91,91 @@ export async function commitPostmortem(
       if (!retry) return undefined;
     }
   }
+}
+
+interface CommitChoice {
+  message: string;
+  destination: 'new' | 'current';
+}
+
+/**
+ * The commit message (prefilled, editable) and where the commit goes: a new branch
+ * `postmortem/<id>` (pushed, for review) or the current branch. From code: `message` and
+ * `branch: 'new' | 'current'` (default: the current branch), nothing asked.
+ */
+async function chooseMessageAndBranch(
+  arg: Record<string, unknown> | undefined,
+  ctx: CommandContext,
+  suggested: string,
+  branch: string,
+  repo: { repoDir: string; remote: string; timeoutMs: number },
+): Promise<CommitChoice | undefined> {
+  const given = typeof arg?.message === 'string' && arg.message.trim() ? arg.message : undefined;
+  if (ctx.fromCode) {
+    if (arg?.branch !== undefined && arg.branch !== 'new' && arg.branch !== 'current') throw new UserError('`branch` is "new" (postmortem/<id>) or "current".');
+    return { message: given ?? suggested, destination: arg?.branch === 'new' ? 'new' : 'current' };
+  }
+  const message = await vscode.window.showInputBox({
+    title: 'Commit Post-Mortem (1/2): message',
+    value: given ?? suggested,
+    valueSelection: [0, 0],
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : 'A commit message is needed.'),
+  });
+  if (message === undefined) return undefined;
+  const about = await describeRepository(repo.repoDir, repo.remote, { timeoutMs: repo.timeoutMs }).catch(() => undefined);
+  const from = about?.remoteBase ?? about?.current ?? 'HEAD';
+  const items: Array<vscode.QuickPickItem & { destination: 'new' | 'current' }> = [
+    {
+      destination: 'new',
+      label: `$(git-branch) New branch ${branch}`,
+      description: `from ${from}${about?.hasRemote ? `, pushed to ${repo.remote}` : ''}`,
+      detail: 'For review in a pull request. Your working tree, staged files and current branch stay exactly as they are.',
+    },
+    {
+      destination: 'current',
+      label: `$(git-commit) Current branch${about?.current ? ` (${about.current})` : ''}`,
+      detail: 'Commits only the post-mortem files; other staged work stays staged and out of the commit.',
+    },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'Commit Post-Mortem (2/2): where to?', ignoreFocusOut: true });
+  return pick ? { message, destination: pick.destination } : undefined;
+}
+
+/** After a commit on the post-mortem branch: push it (when asked and there is a remote) and offer the pull request page. */
+async function publishBranch(
+  base: BaseServices,
+  b: { repoDir: string; remote: string; branch: string; base: string; push: boolean; timeoutMs: number; hash: string; repoRoot: string; message: string },
+): Promise<void> {
+  const reveal = 'Reveal Commit';
+  let pushedTo: string | undefined;
+  let prUrl: string | undefined;
+  if (b.push) {
+    try {
+      const pushed = await pushBranch({ repoDir: b.repoDir, remote: b.remote, branch: b.branch, timeoutMs: b.timeoutMs });
+      pushedTo = b.remote;
+      const target = b.base.startsWith(`${b.remote}/`) ? b.base.slice(b.remote.length + 1) : 'main';
+      prUrl = pullRequestUrl(pushed.url, b.branch, target);
+      base.log.info(`pushed ${b.branch} to ${b.remote}${prUrl ? `; pull request: ${prUrl}` : ''}`);
+    } catch (err) {
+      const kind = err instanceof GitOperationError ? err.kind : undefined;
+      if (kind !== 'invalidRemote') {
+        base.log.warn(`push of ${b.branch} to ${b.remote} failed: ${err instanceof GitOperationError ? withOutput(err) : String(err)}`);
+        void vscode.window.showWarningMessage(`The post-mortem is committed on ${b.branch}, but the push to ${b.remote} failed: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+    }
+  }
+  const open = 'Open Pull Request';
+  const actions = [...(prUrl ? [open] : []), reveal];
+  const where = `${b.branch}${pushedTo ? ` and pushed it to ${pushedTo}` : ''}`;
+  void vscode.window.showInformationMessage(`Committed ${b.hash.slice(0, 10)} on ${where}. Your checkout is unchanged.`, ...actions).then(async (choice) => {
+    if (choice === open && prUrl) await vscode.env.openExternal(vscode.Uri.parse(prUrl));
+    if (choice === reveal) {
+      const doc = await vscode.workspace.openTextDocument(commitUri(b.repoRoot, b.hash));
+      await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, 'diff'), { preview: true });
+    }
+  });
 }
 
 /**
@@ -113,6 +213,11 @@ async function exportJournal(base: BaseServices, incidents: IncidentFeatures, in
       `The journal of ${incidentId} could not be read (${reason}), so nothing was committed. Make it readable and commit again, or turn off "oncall.postmortems.exportJournal" to commit the post-mortem without its timeline.`,
     );
   }
+  // The copy made for the repository names no local folder (runbook paths relative, the home folder as ~).
+  lines = withoutLocalPaths(
+    lines.map((l) => decodeRecord(Buffer.from(l, 'utf8'))).flatMap((d) => (d.ok ? [d.event] : [])),
+    localRoots(),
+  ).map((e) => encodeRecord(e).toString('utf8').replace(/\n$/, ''));
   if (lines.length === 0) {
     base.log.info(`no journal for ${incidentId} in this workspace: committing the post-mortem alone`);
     return undefined;

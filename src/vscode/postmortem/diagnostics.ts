@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { postmortemProblems, type PostmortemProblem } from '../../postmortem/completeness';
 import type { BaseServices } from '../services';
 import { isPostmortemUri, postmortemLocation, readPostmortemFiles } from './location';
+import { DIAGNOSTIC_SOURCE, ReviewFixProvider } from './reviewFixes';
 
 const SEVERITY: Record<PostmortemProblem['code'], vscode.DiagnosticSeverity> = {
   overdue: vscode.DiagnosticSeverity.Warning,
@@ -14,6 +15,8 @@ const SEVERITY: Record<PostmortemProblem['code'], vscode.DiagnosticSeverity> = {
   missingSection: vscode.DiagnosticSeverity.Information,
   emptySection: vscode.DiagnosticSeverity.Information,
   actionItemsIncomplete: vscode.DiagnosticSeverity.Information,
+  impactWithoutNumber: vscode.DiagnosticSeverity.Warning,
+  humanErrorOnly: vscode.DiagnosticSeverity.Warning,
   editedRegion: vscode.DiagnosticSeverity.Hint,
 };
 const CLOSED_FILE_CODES = new Set<PostmortemProblem['code']>(['overdue', 'brokenRegion', 'unknownStatus']);
@@ -30,7 +33,7 @@ export function registerPostmortemDiagnostics(base: BaseServices, now: () => Dat
       const line = doc ? Math.min(p.line, doc.lineCount - 1) : p.line;
       const range = doc ? doc.lineAt(line).range : new vscode.Range(line, 0, line, 200);
       const d = new vscode.Diagnostic(range, p.message, SEVERITY[p.code]);
-      d.source = 'On-Call post-mortem';
+      d.source = DIAGNOSTIC_SOURCE;
       d.code = p.code;
       return d;
     });
@@ -57,6 +60,7 @@ export function registerPostmortemDiagnostics(base: BaseServices, now: () => Dat
   };
 
   subs.push(
+    vscode.languages.registerCodeActionsProvider({ language: 'markdown', scheme: 'file' }, new ReviewFixProvider(), { providedCodeActionKinds: ReviewFixProvider.kinds }),
     vscode.workspace.onDidOpenTextDocument(refreshDocument),
     vscode.workspace.onDidChangeTextDocument((e) => {
       const key = e.document.uri.toString();

@@ -8,7 +8,8 @@ import { postmortemFileName, renderPostmortem } from '../../postmortem/render';
 import { UserError, type CommandContext } from '../commandRegistry';
 import type { IncidentFeatures } from '../incidents/register';
 import type { BaseServices } from '../services';
-import { readPostmortemFiles, readText, requirePostmortemLocation } from './location';
+import { withoutLocalPaths } from '../../postmortem/localPaths';
+import { localRoots, readPostmortemFiles, readText, requirePostmortemLocation } from './location';
 
 const KEEP = 'Keep My Edits';
 const REPLACE = 'Replace With Journal Version';
@@ -26,7 +27,7 @@ export async function draftPostmortem(
   const events = incidents.api.timeline(incidentId);
   if (events.length === 0) throw new UserError(`There is no incident ${incidentId} in this workspace.`);
   const location = requirePostmortemLocation();
-  const fresh = renderPostmortem(events);
+  const fresh = renderPostmortem(withoutLocalPaths(events, localRoots()), { includeDraftUpdates: arg?.includeDraftUpdates === true });
 
   const existing = (await readPostmortemFiles(location)).find((f) => readFrontMatter(f.text)?.incident === incidentId);
   if (!existing) {

@@ -1,7 +1,10 @@
 // Where post-mortems live in this workspace, and reading them: the first workspace folder plus
 // the `oncall.postmortems.folder` setting. Open documents are read from the editor, so unsaved
 // edits count.
+import { realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import type { LocalRoot } from '../../postmortem/localPaths';
 import { UserError } from '../commandRegistry';
 import { isInPostmortemFolder, resolvePostmortemFolder } from '../../postmortem/commitMessage';
 
@@ -17,6 +20,22 @@ export function postmortemLocation(): PostmortemLocation | undefined {
   const setting = vscode.workspace.getConfiguration('oncall', workspaceFolder.uri).get<string>('postmortems.folder');
   const folder = resolvePostmortemFolder(workspaceFolder.uri.fsPath, setting);
   return folder ? { workspaceFolder, folder: vscode.Uri.file(folder) } : undefined;
+}
+
+/** The folders no committed text may name: the workspace folders (paths become relative) and the home folder (`~`). */
+export function localRoots(): LocalRoot[] {
+  const roots: LocalRoot[] = [];
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme !== 'file') continue;
+    roots.push({ path: folder.uri.fsPath, replacement: '' });
+    try {
+      roots.push({ path: realpathSync(folder.uri.fsPath), replacement: '' });
+    } catch {
+      // A folder that is gone has no other name.
+    }
+  }
+  roots.push({ path: homedir(), replacement: '~' });
+  return roots;
 }
 
 export function requirePostmortemLocation(): PostmortemLocation {

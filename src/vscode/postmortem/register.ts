@@ -6,6 +6,7 @@ import type { BaseServices } from '../services';
 import { commitPostmortem, registerCommitDocuments } from './commit';
 import { registerPostmortemDiagnostics } from './diagnostics';
 import { draftPostmortem } from './draft';
+import { reviewFixCommands } from './reviewFixes';
 import { postmortemLocation, readPostmortemFiles } from './location';
 
 export interface PostmortemFeatures {
@@ -37,6 +38,7 @@ export function registerPostmortemFeatures(base: BaseServices, incidents: Incide
       requiresTrust: 'committing runs git, whose hooks and config execute code.',
       run: (arg, ctx) => commitPostmortem(base, incidents, arg, ctx),
     },
+    ...reviewFixCommands(),
     {
       id: 'oncall.incidentReport',
       run: async () => {

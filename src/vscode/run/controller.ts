@@ -4,7 +4,9 @@ import * as vscode from 'vscode';
 import { CommandTextError, isSecretName, prepareCommand, renderCommand, renderForCopy, renderWithNames, type CommandTemplate } from '../../shell/commandText';
 import { compileDangerPatterns, findDanger } from '../../shell/danger';
 import type { CodeBlock, DangerFinding, Placeholder, RunRecord } from '../../runbooks/model';
-import { explainInput } from '../../runbooks/placeholders';
+import { explainInput, fillInputs } from '../../runbooks/placeholders';
+import type { AlertInbox } from '../alerts/inbox';
+import { outputCapChars, type RunEvidence } from './evidence';
 import { isRunnable } from '../../runbooks/runnable';
 import { outOfHistory } from '../../shell/history';
 import { runSteps } from '../../shell/runSteps';
@@ -58,6 +60,8 @@ export class RunController {
     private readonly incidents: IncidentHook,
     private readonly terminals: RunTerminals,
     private readonly lastRuns: LastRuns,
+    private readonly evidence: RunEvidence,
+    private readonly alerts?: AlertInbox,
   ) {}
 
   /** oncall.runCodeBlock / oncall.runCodeBlockInNewTerminal. Undefined when cancelled or declined. */
@@ -90,6 +94,7 @@ export class RunController {
         memory: this.memory, scope, allowDash: block.allowDashValues, title: `Run: ${runbook.title}`,
         danger: dangerNotice([...block.danger, ...findDanger(renderWithNames(prepared))], block.markedDangerous),
         describe: (p) => (markdown === undefined ? undefined : explainInput(markdown, p, block.startLine)),
+        suggestions: this.labelSuggestions(missing),
       });
       if (!asked) return undefined;
       values = asked;
@@ -142,6 +147,7 @@ export class RunController {
     });
     terminal.show(true);
     const startedAt = new Date();
+    const session = this.evidence.start(outputCapChars(uri));
     let record: RunRecord;
     try {
       const timeoutMs = Math.max(0.1, Number(config.get('shellIntegrationTimeoutSeconds', 5))) * 1000;
@@ -163,7 +169,7 @@ export class RunController {
         };
       } else {
         const watchdogMs = Math.max(1 / 60, Number(config.get('watchdogMinutes', 30))) * 60_000;
-        const result = await runSteps(new ShellIntegrationRunner(terminal, integration), steps, { watchdogMs, secrets });
+        const result = await runSteps(session.runner(new ShellIntegrationRunner(terminal, integration)), steps, { watchdogMs, secrets });
         record = {
           ...base,
           exitCode: result.exitCode,
@@ -180,12 +186,18 @@ export class RunController {
     this.base.log.info(
       `ran ${runbook.relPath} block ${block.index} in “${terminal.name}”: ${record.exitCode === null ? `exit unknown (${record.unknownReason})` : `exit ${record.exitCode}`}, ${record.durationMs} ms`,
     );
-    try {
-      await this.incidents.recordRun(record);
-    } catch (err) {
-      this.base.log.error('recording the run in the incident failed', err instanceof Error ? err : new Error(String(err)));
-    }
-    return record;
+    // Masked, summarised, written beside the journal and recorded (or kept for attaching later).
+    return this.evidence.finish(record, session, secrets, runbook);
+  }
+
+  /** Values from the alert this window was opened for, by placeholder name: offered, never used unseen. */
+  private labelSuggestions(placeholders: readonly Placeholder[]) {
+    const alert = this.alerts?.current();
+    if (!alert) return undefined;
+    const found = fillInputs(placeholders, alert.labels);
+    // The label each value came from, to say so in the prompt.
+    const labelOf = (value: string) => Object.keys(alert.labels).find((k) => alert.labels[k] === value) ?? '';
+    return Object.fromEntries(Object.entries(found).map(([name, value]) => [name, { value, label: labelOf(value), alert: alert.name }]));
   }
 
   /** oncall.copyCodeBlock: the command text (values given filled in, the rest as written). */

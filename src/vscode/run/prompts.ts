@@ -33,8 +33,17 @@ export interface AskOptions {
   title: string;
   /** What the runbook says about an input, shown in its prompt. */
   describe?: (placeholder: Placeholder) => string | undefined;
+  /** Values from an alert's labels, by placeholder name: prefilled for the engineer to confirm (never used unseen). */
+  suggestions?: Readonly<Record<string, Suggestion>>;
   /** Said before every value of a dangerous block. */
   danger?: string;
+}
+
+/** A value offered from the label of an alert. */
+export interface Suggestion {
+  value: string;
+  label: string;
+  alert: string;
 }
 
 /** A `$NAME` variable the runbook never sets: may be left empty (the terminal's own value is used). */
@@ -58,7 +67,16 @@ export async function askForValues(placeholders: readonly Placeholder[], given: 
   for (const [k, p] of missing.entries()) {
     const secret = isSecretName(p.name);
     const remembered = secret ? undefined : options.memory.last(options.scope, p.name);
-    const step = { title: `${options.danger ? '⚠ ' : ''}${options.title} (${k + 1}/${missing.length})`, danger: options.danger, explanation: options.describe?.(p), remembered };
+    const offered = Object.prototype.hasOwnProperty.call(options.suggestions ?? {}, p.name) ? options.suggestions![p.name] : undefined;
+    // A label value a typed value could not have is not offered: an input box would show it
+    // altered (line breaks dropped), and the engineer would confirm a value the alert never had.
+    const labelRefusal = offered ? validate(offered.value, p, options.allowDash) : undefined;
+    const suggested = labelRefusal ? undefined : offered;
+    const refusedLabel = labelRefusal && offered ? `the alert's label “${offered.label}” is not used: ${labelRefusal.replace(/^This value /, 'its value ')}` : undefined;
+    const step = {
+      title: `${options.danger ? '⚠ ' : ''}${options.title} (${k + 1}/${missing.length})`, danger: options.danger, explanation: options.describe?.(p),
+      remembered: labelRefusal ? undefined : remembered, suggested, refusedLabel,
+    };
     const value = p.options && p.options.length > 0 && !secret ? await pickValue(p, step, options.allowDash) : await typeValue(p, step, secret, options.allowDash);
     if (value === undefined) return undefined;
     values[p.name] = value;
@@ -72,20 +90,25 @@ interface Step {
   danger: string | undefined;
   explanation: string | undefined;
   remembered: string | undefined;
+  suggested?: Suggestion;
+  /** Why the alert's label for this input was not offered. */
+  refusedLabel?: string;
 }
 
 function typeValue(p: Placeholder, step: Step, secret: boolean, allowDash: boolean): Thenable<string | undefined> {
   const notes = [
+    step.suggested ? `from the label “${step.suggested.label}” of the alert ${step.suggested.alert}: check it, then press Enter` : '',
+    step.refusedLabel ?? '',
     secret ? 'looks secret: typed masked, never stored' : '',
     p.style === 'variable' ? `leave empty to use the terminal's own ${p.raw}` : '',
-    step.remembered !== undefined ? 'pre-filled with the value used last in this incident' : '',
+    step.remembered !== undefined && !step.suggested ? 'pre-filled with the value used last in this incident' : '',
     allowDash ? '' : 'cannot start with “-”',
   ].filter(Boolean);
   return vscode.window.showInputBox({
     title: `${step.title}: ${p.raw}`,
     prompt: `${step.danger ? `${step.danger} ` : ''}${step.explanation ? `${step.explanation} — ` : ''}Value for ${p.raw}${notes.length ? ` (${notes.join('; ')})` : ''}`,
     placeHolder: p.label !== undefined ? `the alert's ${p.label} label` : p.name,
-    value: step.remembered,
+    value: step.suggested?.value ?? step.remembered,
     password: secret,
     ignoreFocusOut: true,
     validateInput: (v) => validate(v, p, allowDash),
@@ -95,12 +118,15 @@ function typeValue(p: Placeholder, step: Step, secret: boolean, allowDash: boole
 /** `<a|b>`: the alternatives as a pick list (the value used last first); another value may be typed. */
 function pickValue(p: Placeholder, step: Step, allowDash: boolean): Promise<string | undefined> {
   const options = p.options as string[];
-  const ordered = step.remembered !== undefined && options.includes(step.remembered) ? [step.remembered, ...options.filter((o) => o !== step.remembered)] : options;
+  const first = step.suggested?.value ?? step.remembered;
+  const ordered = first !== undefined && options.includes(first) ? [first, ...options.filter((o) => o !== first)] : options;
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
   pick.title = `${step.title}: ${p.raw}`;
   pick.placeholder = `${step.danger ? `${step.danger} ` : ''}${step.explanation ?? `Pick a value for ${p.raw}, or type another`}`;
   pick.ignoreFocusOut = true;
-  const base: vscode.QuickPickItem[] = ordered.map((o) => ({ label: o, description: o === step.remembered ? 'used last in this incident' : undefined }));
+  const describe = (o: string) =>
+    o === step.suggested?.value ? `from the label “${step.suggested.label}” of the alert ${step.suggested.alert}` : o === step.remembered ? 'used last in this incident' : undefined;
+  const base: vscode.QuickPickItem[] = ordered.map((o) => ({ label: o, description: describe(o) }));
   const update = () => {
     const typed = pick.value.trim();
     const extra = typed !== '' && !options.includes(typed) && !validate(typed, p, allowDash) ? [{ label: typed, description: 'typed value' }] : [];

@@ -7,6 +7,10 @@ import { setConfirmationForTests, type Confirmation } from './confirm';
 import { RunController } from './controller';
 import { LastRuns } from './lastRuns';
 import { RunTerminals } from './terminals';
+import type { AlertInbox } from '../alerts/inbox';
+import { RunEvidence } from './evidence';
+import { OutputDocuments } from './outputDocuments';
+import { RecentRuns } from './recentRuns';
 
 const TRUST = 'running runbook commands needs a trusted workspace.';
 
@@ -19,21 +23,29 @@ export interface RunTesting {
 
 export interface RunFeatures {
   lastRuns: LastRuns;
+  /** Runs made with no incident active, for attaching when one is declared. */
+  recentRuns: RecentRuns;
+  /** Stores a run's output beside an incident's journal. */
+  evidence: RunEvidence;
   testing?: RunTesting;
 }
 
 /** Running and copying code blocks: CodeLens, terminal, exit codes. */
-export function registerRunFeatures(base: BaseServices, runbooks: RunbookService, incidents: IncidentHook): RunFeatures {
+export function registerRunFeatures(base: BaseServices, runbooks: RunbookService, incidents: IncidentHook, alerts?: AlertInbox): RunFeatures {
   const terminals = new RunTerminals((id) => incidents.incidentTitle?.(id));
   const lastRuns = new LastRuns();
+  const recentRuns = new RecentRuns();
+  const outputs = new OutputDocuments();
+  const evidence = new RunEvidence(base, incidents, recentRuns, outputs);
   const lenses = new RunCodeLensProvider(runbooks, lastRuns);
   base.context.subscriptions.push(
     terminals,
     lastRuns,
+    outputs,
     lenses,
     vscode.languages.registerCodeLensProvider({ language: 'markdown', scheme: 'file' }, lenses),
   );
-  const controller = new RunController(base, runbooks, incidents, terminals, lastRuns);
+  const controller = new RunController(base, runbooks, incidents, terminals, lastRuns, evidence, alerts);
   registerCommands(base, [
     { id: 'oncall.runCodeBlock', requiresTrust: TRUST, run: (arg, ctx) => controller.run(arg, ctx, false) },
     { id: 'oncall.runCodeBlockInNewTerminal', requiresTrust: TRUST, run: (arg, ctx) => controller.run(arg, ctx, true) },
@@ -43,5 +55,5 @@ export function registerRunFeatures(base: BaseServices, runbooks: RunbookService
     base.context.extensionMode === vscode.ExtensionMode.Test
       ? { setConfirmation: setConfirmationForTests, lastRun: (path, index) => lastRuns.get(path, index) }
       : undefined;
-  return { lastRuns, ...(testing ? { testing } : {}) };
+  return { lastRuns, recentRuns, evidence, ...(testing ? { testing } : {}) };
 }

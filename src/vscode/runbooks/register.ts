@@ -5,6 +5,9 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { parseAlertQuery } from '../../runbooks/alertLink';
+import { announceAlert } from '../alerts/announce';
+import type { AlertInbox } from '../alerts/inbox';
 import { indexTaskTimes } from '../../runbooks/yieldable';
 import { registerCommands } from '../commandRegistry';
 import type { BaseServices, RunbookService } from '../services';
@@ -27,7 +30,7 @@ function startProfile(): { stopInto(file: string): void } {
   };
 }
 
-export function registerRunbookFeatures(base: BaseServices): RunbookService {
+export function registerRunbookFeatures(base: BaseServices, alerts?: AlertInbox): RunbookService {
   const registerStarted = performance.now();
   const { context } = base;
   const service = new RunbookIndexService(base);
@@ -42,16 +45,22 @@ export function registerRunbookFeatures(base: BaseServices): RunbookService {
   registerCommands(base, commands.specs());
   registerDiagnostics(context, service);
 
-  // vscode://oncall-runbooks.oncall-runbooks/alert?name=HighErrorRate — from alert annotations.
+  // vscode://oncall-runbooks.oncall-runbooks/alert?name=HighErrorRate&namespace=prod — from alert
+  // annotations; the parameters after the name are the alert's labels (see src/runbooks/alertLink.ts).
   const uriHandler = {
     handleUri: async (uri: vscode.Uri): Promise<void> => {
       if (uri.path !== '/alert') {
         void vscode.window.showWarningMessage(`On-Call Runbooks cannot open ${uri.path}: only /alert?name=… links are supported.`);
         return;
       }
-      const name = new URLSearchParams(uri.query).get('name') ?? '';
+      const link = parseAlertQuery(uri.query);
+      if (!link.ok) {
+        void vscode.window.showWarningMessage(`On-Call Runbooks cannot open this alert link: ${link.reason}.`);
+        return;
+      }
       try {
-        await commands.openRunbookForAlert(name, true);
+        const runbook = await commands.openRunbookForAlert(link.alert.name, true);
+        if (alerts) announceAlert(alerts, link.alert, link.ignored, runbook);
       } catch (err) {
         void vscode.window.showWarningMessage(err instanceof Error ? err.message : String(err));
       }

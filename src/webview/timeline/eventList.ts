@@ -240,6 +240,18 @@ export class EventList {
     const action = target.dataset.action;
     if (action === 'pin' || action === 'unpin') this.pin(row);
     if (action === 'correct') this.correct(row);
+    if (action === 'pinEvidence') this.pinEvidence(row);
+  }
+
+  /** Pins the row's output as evidence: the lines selected in it, or the whole output. */
+  private pinEvidence(row: HTMLElement): void {
+    const id = row.dataset.id;
+    if (!id) return;
+    const range = selectedOutputLines(row);
+    this.deps.actions.act({ type: 'pinEvidence', eventId: id, ...range }).then(
+      () => this.deps.actions.announce(range.fromLine === undefined ? 'Output pinned as evidence' : `Lines ${range.fromLine}–${range.toLine} pinned as evidence`),
+      () => undefined,
+    );
   }
 
   private pin(row: HTMLElement): void {
@@ -308,3 +320,18 @@ export class EventList {
     input.focus();
   }
 }
+
+/** The output lines selected inside a row (by their `data-line`), or nothing for the whole output. */
+function selectedOutputLines(row: HTMLElement): { fromLine?: number; toLine?: number } {
+  const selection = document.getSelection();
+  if (!selection || selection.isCollapsed) return {};
+  const lineOf = (node: Node | null) => {
+    const line = (node instanceof Element ? node : node?.parentElement)?.closest('.output-line') as HTMLElement | null;
+    return line && row.contains(line) ? Number(line.dataset.line) : undefined;
+  };
+  const a = lineOf(selection.anchorNode);
+  const b = lineOf(selection.focusNode);
+  if (a === undefined || b === undefined) return {};
+  return { fromLine: Math.min(a, b), toLine: Math.max(a, b) };
+}
+

@@ -1,5 +1,6 @@
 // The top of the page: the incident's title and one line of facts — severity, status, how long
 // it has run, when the next status update is due, whether everything is saved.
+import { formatDuration, incidentSpan } from '../../incidents/duration';
 import type { SaveState } from '../../incidents/model';
 import type { IncidentView, SeverityChoice } from '../../protocol/timeline';
 import { el } from '../dom';
@@ -57,8 +58,9 @@ export class Header {
     if (!this.view) return;
     const now = Date.now();
     const i = this.view.incident;
-    const end = i.resolvedAt ? Date.parse(i.resolvedAt) : now;
-    this.elapsed.textContent = `${i.resolvedAt ? 'Lasted' : 'Elapsed'} ${duration(end - Date.parse(i.declaredAt))}`;
+    // Measured as the post-mortem measures it (impact start, or the declaration, to resolution).
+    const span = incidentSpan(i, now);
+    this.elapsed.textContent = !span ? '' : span.to === 'resolution' ? `Lasted ${formatDuration(span.ms)} (from ${span.from})` : `Elapsed ${duration(span.ms)} (from ${span.from})`;
     const s = this.view.schedule;
     this.nextUpdate.classList.remove('overdue');
     if (s.state === 'off') this.nextUpdate.textContent = 'No update reminders at this severity';

@@ -2,6 +2,7 @@
 // titles, names, commands, runbook names) is set with textContent, never parsed as HTML.
 import { formatDuration } from '../../incidents/duration';
 import type { Incident, TimelineEvent } from '../../incidents/model';
+import { excerptLines } from '../../incidents/runOutput';
 import type { ShareView } from '../../protocol/timeline';
 import { MILESTONE_NAMES, ROLE_NAMES, STATUS_NAMES } from '../../incidents/names';
 import { TimeFormatter } from '../../incidents/timeFormat';
@@ -80,6 +81,17 @@ function summaryLine(e: TimelineEvent, byId: Map<string, TimelineEvent>): { kind
       const target = byId.get(e.target);
       return { kind: 'Correction', text: `${target ? `${formatTime(target.time)}: ` : ''}${e.text}` };
     }
+    case 'evidencePinned': {
+      const target = byId.get(e.target);
+      const range = e.fromLine === undefined ? 'output' : e.fromLine === e.toLine ? `line ${e.fromLine}` : `lines ${e.fromLine}–${e.toLine}`;
+      const of = target?.type === 'commandRun' ? ` of ${target.command.split('\n')[0]} (${formatTime(target.time)})` : '';
+      return { kind: e.pinned ? 'Evidence pinned' : 'Evidence unpinned', text: `${range}${of}${e.pinned && e.text ? `\n${e.text}` : ''}` };
+    }
+    case 'changesObserved': {
+      const lines = e.changes.map((c) => `${c.repo}@${c.sha.slice(0, 7)}${c.ref ? ` (tag ${c.ref})` : ''} · ${formatTime(c.at)} · ${c.author} · ${c.subject}`);
+      const head = `${e.changes.length ? e.changes.length : 'No'} commit${e.changes.length === 1 ? '' : 's'} or tag${e.changes.length === 1 ? '' : 's'} in git history between ${formatTime(e.windowStart)} and ${formatTime(e.windowEnd)} — observations, not causes`;
+      return { kind: 'Changed nearby', text: [head, ...lines, ...(e.problems ?? []).map((p) => `Not read: ${p}`)].join('\n') };
+    }
     case 'joined':
       return { kind: 'Joined', text: e.role ? `as ${ROLE_NAMES[e.role]}` : 'joined the response' };
     case 'unknown':
@@ -87,6 +99,25 @@ function summaryLine(e: TimelineEvent, byId: Map<string, TimelineEvent>): { kind
   }
 }
 
+/** A run's output excerpt: numbered lines (each `data-line`), a gap where lines were left out. */
+function renderOutput(e: Extract<TimelineEvent, { type: 'commandRun' }>): HTMLElement | undefined {
+  if (!e.output || e.output.lines === 0) return undefined;
+  const pre = el('pre', 'output');
+  pre.setAttribute('aria-label', `Output: ${e.output.lines} line${e.output.lines === 1 ? '' : 's'}`);
+  for (const row of excerptLines(e.output)) {
+    if (!row) {
+      pre.append(el('span', 'output-gap', '…\n'));
+      continue;
+    }
+    const line = el('span', 'output-line');
+    line.dataset.line = String(row[0]);
+    line.append(el('span', 'output-number', `${row[0]}`), document.createTextNode(`${row[1]}\n`));
+    pre.append(line);
+  }
+  return pre;
+}
+
+/** One event as a list item. */
 /**
  * One event as a list item. Its buttons carry `data-action` (`pin`, `unpin`, `correct`); the
  * list handles their clicks in one listener, so thousands of rows cost no closures. The row is
@@ -117,6 +148,12 @@ export function renderEvent(e: TimelineEvent, incident: Incident, byId: Map<stri
     li.append(el('div', 'original', `Originally: ${text}`));
   }
   if (e.type === 'note' && /^\s*TODO:/i.test(corrected ?? e.text)) li.classList.add('follow-up');
+  if (e.type === 'commandRun') {
+    if (e.exitCode === null) li.classList.add('exit-unknown');
+    else if (e.exitCode !== 0) li.classList.add('failed');
+    const output = renderOutput(e);
+    if (output) li.append(output);
+  }
 
   const row = el('span', 'actions');
   const pinButton = el('button', 'link-button', pinned ? 'Unpin' : 'Pin');
@@ -127,7 +164,14 @@ export function renderEvent(e: TimelineEvent, incident: Incident, byId: Map<stri
   pinButton.tabIndex = -1;
   pinButton.dataset.action = pinned ? 'unpin' : 'pin';
   row.append(pinButton);
-  if (e.type !== 'unknown' && e.type !== 'pinned') {
+  if (e.type === 'commandRun' && e.output && e.output.lines > 0) {
+    const evidence = el('button', 'link-button', 'Pin output as evidence');
+    evidence.type = 'button';
+    evidence.title = 'Pins the whole output, or the lines selected in it, as evidence for the post-mortem';
+    evidence.dataset.action = 'pinEvidence';
+    row.append(evidence);
+  }
+  if (e.type !== 'unknown' && e.type !== 'pinned' && e.type !== 'evidencePinned' && e.type !== 'changesObserved') {
     const fix = el('button', 'link-button', 'Correct…');
     fix.type = 'button';
     fix.setAttribute('aria-label', `Correct the ${kind.toLowerCase()} of ${shown}`);

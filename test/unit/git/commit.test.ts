@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { commitFiles, configureIdentity, initRepository, pushCurrentBranch, showCommit } from '../../../src/git/commit';
 import { GitOperationError, type GitFailureKind } from '../../../src/git/errors';
 import { sanitizeGitEnv } from '../../../src/git/run';
-import { isolatedEnv, makeRepo, tempBase, type TempRepo } from './gitRepo';
+import { addBareRemote, isolatedEnv, makeRepo, tempBase, type TempRepo } from './gitRepo';
 
 async function rejectsWith(promise: Promise<unknown>, kind: GitFailureKind): Promise<GitOperationError> {
   try {
@@ -351,10 +351,7 @@ describe('git: pushCurrentBranch to a local bare remote', () => {
   let bare: string;
   beforeEach(() => {
     repo = makeRepo();
-    bare = path.join(repo.base, 'remote.git');
-    execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', bare], { env: repo.env });
-    repo.git('remote', 'add', 'origin', bare);
-    repo.git('push', '--quiet', 'origin', 'main');
+    bare = addBareRemote(repo);
   });
   afterEach(() => repo.cleanup());
 

@@ -71,3 +71,12 @@ export function makeRepo(options: { identity?: boolean; initialCommit?: boolean 
     cleanup: () => rmSync(base, { recursive: true, force: true }),
   };
 }
+
+/** A bare repository beside `repo`, added as its `origin`, with `main` pushed to it; returns its path. */
+export function addBareRemote(repo: TempRepo): string {
+  const bare = path.join(repo.base, 'remote.git');
+  execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', bare], { env: repo.env });
+  repo.git('remote', 'add', 'origin', bare);
+  repo.git('push', '--quiet', 'origin', 'main');
+  return bare;
+}

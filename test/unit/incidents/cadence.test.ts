@@ -145,8 +145,8 @@ describe('incident metrics', () => {
   it('says which milestone is missing, and estimates detected/resolved from the incident', () => {
     const events = [declared({ severity: 'SEV3' }), at(30, 'statusChanged', { from: 'investigating', to: 'resolved' })];
     const m = Object.fromEntries(incidentMetrics(foldIncident(events)).map((x) => [x.name, x]));
-    assert.equal(m.timeToDetect.missing, 'no impactStarted milestone');
-    assert.equal(m.timeToAcknowledge.missing, 'no acknowledged milestone');
+    assert.equal(m.timeToDetect.missing, 'no “impact started” milestone');
+    assert.equal(m.timeToAcknowledge.missing, 'no “acknowledged” milestone');
     assert.equal(m.timeToResolve.ms, 30 * MIN);
     assert.equal(m.timeToResolve.estimated, true);
     assert.equal(m.timeToResolve.goalMs, undefined);

@@ -29,6 +29,7 @@ const VALID: WebviewMessage[] = [
   { type: 'setCustomerSummary', requestId: 'r-13', text: 'Some payments fail.' },
   { type: 'resolve', requestId: 'r-14', summary: 'fixed' },
   { type: 'updateDraftChanged', draft: { audience: 'external', text: 'half an update', nextUpdateAt: '2025-03-04T10:30:00.000Z' } },
+  { type: 'pinEvidence', requestId: 'r-15', eventId: 'e1', fromLine: 3, toLine: 7 },
 ];
 
 /** A fake incident behind the handlers: the state the fuzz test watches. */

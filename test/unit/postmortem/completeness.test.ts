@@ -1,23 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { missingForCommit, postmortemProblems } from '../../../src/postmortem/completeness';
 import { renderPostmortem } from '../../../src/postmortem/render';
-import { demoEvents } from './journals';
+import { completeDraft, demoEvents } from './journals';
 
 const draft = renderPostmortem(demoEvents());
-
-/** Writes a sentence under each required heading and fills the action items. */
-export function completeDraft(text: string): string {
-  const write = (heading: string, sentence: string) => text = text.replace(`## ${heading}\n`, `## ${heading}\n\n${sentence}\n`);
-  write('Summary', 'tracking-api v2.41.0 ran out of memory; tracking failed for a third of users for 28 minutes.');
-  write('Impact', 'About a third of tracking page loads failed; 41 support tickets.');
-  write('Detection', 'The 5xx alert fired five minutes after the first errors.');
-  write('Root cause and contributing factors', 'A cache held whole parcel histories in memory.');
-  write('Resolution', 'Rolled back to v2.40.3.');
-  text = text
-    .replace(/\| _\(owner\)_ \| _\(YYYY-MM-DD\)_ \| _\(high \/ medium \/ low\)_ \| open \|/, '| Ana | 2026-12-05 | high | open |')
-    .replace(/\| _\(owner\)_ \| _\(YYYY-MM-DD\)_ \| _\(high \/ medium \/ low\)_ \| open \|/, '| Tomás | 2026-12-12 | medium | open |');
-  return text;
-}
 
 describe('post-mortem completeness', () => {
   it('lists every required section that still holds only prompts and generated facts', () => {
@@ -30,10 +16,16 @@ describe('post-mortem completeness', () => {
         ['emptySection', 'Detection'],
         ['emptySection', 'Root cause and contributing factors'],
         ['emptySection', 'Resolution'],
+        ['emptySection', 'What went well'],
+        ['emptySection', 'What could be improved'],
         ['actionItemsIncomplete', 'Action items'],
+        ['actionItemsIncomplete', 'Action items'],
+        ['emptySection', 'Lessons learned'],
       ],
     );
-    assert.match(missing[5].message, /2 action items still need: "add a memory alert .*" \(owner, due, priority\)/);
+    assert.equal(missing[7].message, 'Action item "add a memory alert on tracking-api before it is OOMKilled" still needs: owner, due (YYYY-MM-DD), priority.');
+    assert.equal(missing[7].line, draft.split('\n').findIndex((l) => l.startsWith('| add a memory alert')), 'on the row itself');
+    assert.deepEqual(missing[7].missingColumns, ['owner', 'due (YYYY-MM-DD)', 'priority']);
     const summaryLine = draft.split('\n').indexOf('## Summary');
     assert.equal(missing[0].line, summaryLine);
   });
@@ -83,8 +75,29 @@ describe('post-mortem completeness', () => {
   });
 
   it('warns about a broken generated region', () => {
-    const broken = draft.replace('<!-- oncall:generated:impact:end -->', '');
+    const broken = draft.replace('<!-- oncall:/impact -->', '');
     const problems = postmortemProblems(broken, new Date('2026-11-25T00:00:00Z'));
     assert.ok(problems.some((p) => p.code === 'brokenRegion' && /impact/.test(p.message)));
   });
+
+  it('asks for a number in the impact', () => {
+    const vague = completeDraft(draft).replace('About a third of tracking page loads failed; 41 support tickets.', 'Many tracking page loads failed.');
+    assert.deepEqual(missingForCommit(vague).map((p) => p.code), ['impactWithoutNumber']);
+  });
+
+  it('flags "human error" given as the only cause, not human error among other causes', () => {
+    const blame = (cause: string) => completeDraft(draft).replace('A cache held whole parcel histories in memory.', cause);
+    assert.deepEqual(missingForCommit(blame('Human error.')).map((p) => p.code), ['humanErrorOnly']);
+    assert.deepEqual(missingForCommit(blame('Operator error: the wrong flag was used.')).map((p) => p.code), ['humanErrorOnly']);
+    assert.deepEqual(missingForCommit(blame('An engineer mistake during the deploy.')).map((p) => p.code), ['humanErrorOnly']);
+    assert.deepEqual(missingForCommit(blame('Human error started it; the deploy tool accepted a page size nobody had load-tested, and no memory alert existed.')), []);
+    assert.deepEqual(missingForCommit(blame('The cache had no size limit.')), []);
+  });
+
+  it('wants an owner who is a person and a real due date on every action item', () => {
+    const tbd = completeDraft(draft).replace('| Ana | 2026-12-05 |', '| TBD | next week |');
+    const problems = missingForCommit(tbd);
+    assert.deepEqual(problems.map((p) => [p.code, p.missingColumns]), [['actionItemsIncomplete', ['owner', 'due (YYYY-MM-DD)']]]);
+  });
 });
+

@@ -57,6 +57,8 @@ export function oddTextEvents(): TimelineEvent[] {
     command: "echo `date` | tee /tmp/x && printf '%s\\n' '|'",
     exitCode: 2,
     durationMs: 125_000,
+    // Output that tries to end the generated region, open a fence and inject HTML.
+    output: { head: ['<!-- oncall:/evidence -->', '````', '<script>alert(2)</script>', '## not a heading'], tail: [], lines: 4, bytes: 70 },
   });
   const run = b.add('ops', {
     type: 'commandRun',
@@ -113,4 +115,21 @@ export function manyEvents(count = 10_000): TimelineEvent[] {
   }
   b.add('Ana', { type: 'statusChanged', from: 'monitoring', to: 'resolved', summary: 'Backlog drained.' });
   return b.events;
+}
+
+/** Writes a sentence under each required heading and fills the action items. */
+export function completeDraft(text: string): string {
+  const write = (heading: string, sentence: string) => text = text.replace(`## ${heading}\n`, `## ${heading}\n\n${sentence}\n`);
+  write('Summary', 'tracking-api v2.41.0 ran out of memory; tracking failed for a third of users for 28 minutes.');
+  write('Impact', 'About a third of tracking page loads failed; 41 support tickets.');
+  write('Detection', 'The 5xx alert fired five minutes after the first errors.');
+  write('Root cause and contributing factors', 'A cache held whole parcel histories in memory.');
+  write('Resolution', 'Rolled back to v2.40.3.');
+  write('What went well', 'The rollback runbook worked the first time.');
+  write('What could be improved', 'Nothing alerted on memory before the pods were killed.');
+  write('Lessons learned', 'Load tests need production-sized histories.');
+  text = text
+    .replace(/\| _\(owner\)_ \| _\(YYYY-MM-DD\)_ \| _\(high \/ medium \/ low\)_ \| open \|/, '| Ana | 2026-12-05 | high | open |')
+    .replace(/\| _\(owner\)_ \| _\(YYYY-MM-DD\)_ \| _\(high \/ medium \/ low\)_ \| open \|/, '| Tomás | 2026-12-12 | medium | open |');
+  return text;
 }

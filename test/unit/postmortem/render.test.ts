@@ -65,18 +65,25 @@ describe('post-mortem rendering', () => {
     const all = tokens(text);
     // The only HTML in the output is ours: line breaks inside cells and the marker/prompt comments.
     for (const t of all.filter((x) => x.type === 'html_inline')) assert.equal(t.content, '<br>', `unexpected inline HTML ${t.content}`);
-    for (const t of all.filter((x) => x.type === 'html_block')) assert.match(t.content, /^<!-- (oncall:generated|To fill|Blameless)/, `unexpected HTML block ${t.content}`);
+    for (const t of all.filter((x) => x.type === 'html_block')) assert.match(t.content, /^<!-- (oncall:|To fill|Blameless)/, `unexpected HTML block ${t.content}`);
     // No user text turned into a link, an image, emphasis or a heading beyond our own.
     assert.ok(!all.some((t) => t.type === 'link_open' || t.type === 'image'), 'no links or images from user text');
     assert.ok(!all.some((t) => t.type === 's_open'), 'no strikethrough from user text');
     const headings = all.filter((t) => t.type === 'heading_open').length;
-    assert.equal(headings, 1 + 11 + 1, 'title, 11 sections, the "All events" sub-heading (the one pin was undone)');
+    assert.equal(headings, 1 + 13 + 1, 'title, 13 sections, the "All events" sub-heading (the one pin was undone)');
     // Every timeline row has exactly three cells.
     const body = splitFrontMatter(text).body;
     const timeline = parseRegions(body).regions.find((r) => r.name === 'timeline')!;
     const html = md.render(timeline.content);
     for (const row of html.split('<tr>').slice(1)) assert.equal((row.match(/<t[dh]>/g) ?? []).length, 3, row);
     assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'), 'HTML shown as text');
+    // Run output that looks like a region marker, a fence and HTML stays inside its code block.
+    const regions = parseRegions(body);
+    assert.deepEqual(regions.malformed, []);
+    assert.deepEqual(regions.regions.map((r) => r.name), [...REGION_NAMES]);
+    const evidence = md.render(regions.regions.find((r) => r.name === 'evidence')!.content);
+    assert.ok(evidence.includes('&lt;script&gt;alert(2)&lt;/script&gt;') && !evidence.includes('<script>'), 'output HTML shown as text');
+    assert.ok(evidence.includes('## not a heading') && !/<h2/.test(evidence), 'output headings shown as text');
     assert.ok(html.includes('a | b || c \\| d'), 'pipes shown as typed');
     // The marker typed into a note does not end the generated region early.
     assert.equal(parseRegions(body).malformed.length, 0);
