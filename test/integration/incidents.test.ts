@@ -33,6 +33,12 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
   }
 }
 
+/** Resolves once the history reads started by declarations and impact starts are recorded. */
+async function evidenceSettled(): Promise<void> {
+  const api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as { testing?: { evidence?: { settled(): Promise<void> } } };
+  await api.testing?.evidence?.settled();
+}
+
 const run = <T>(command: string, arg?: unknown) => vscode.commands.executeCommand<T>(command, arg);
 
 describe('Incidents: commands, journal and timeline in the real editor', () => {
@@ -117,6 +123,9 @@ describe('Incidents: commands, journal and timeline in the real editor', () => {
 
   it('opens the timeline panel; the page receives the events and each new one (postMessage round trip)', async () => {
     await run('oncall.openTimeline', { incidentId: id });
+    // Declaring and marking impact start read git history for what changed nearby, recorded
+    // when it is done: count the events once those reads have settled.
+    await evidenceSettled();
     const expected = incidents.timeline(id).length;
     const first = await waitFor('the page to render the timeline', () => {
       const p = incidents.timelinePanel(id);
