@@ -8,6 +8,7 @@ import { explainInput, fillInputs } from '../../runbooks/placeholders';
 import type { AlertInbox } from '../alerts/inbox';
 import { outputCapChars, type RunEvidence } from './evidence';
 import { isRunnable } from '../../runbooks/runnable';
+import { codeBlockLabel } from '../../runbooks/blockLabel';
 import { outOfHistory } from '../../shell/history';
 import { runSteps } from '../../shell/runSteps';
 import { UserError, type CommandContext } from '../commandRegistry';
@@ -219,7 +220,7 @@ export class RunController {
       }
     }
     await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(`$(copy) Copied block ${block.index} of “${resolved.runbook.title}”`, 3000);
+    vscode.window.setStatusBarMessage(`$(copy) Copied ${codeBlockLabel(resolved.runbook, block)} of “${resolved.runbook.title}”`, 3000);
     return text;
   }
 
