@@ -224,7 +224,7 @@ async function editorsRoundTrip(notes: number): Promise<string[]> {
     };
     await frameA.evaluate(stamp);
     await frameB.evaluate(stamp);
-    const box = frameA.locator('#note-input textarea');
+    const box = frameA.locator('#note-input');
     for (let i = 0; i < notes; i++) {
       await box.fill(`bench-${i}`);
       await box.press('Enter');
